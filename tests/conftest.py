@@ -1,0 +1,78 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fixtures shared by the unit tests and the simulator's contract tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+WINSIM = ROOT / 'tests' / 'winsim'
+BIN = pathlib.Path(sys.executable).parent
+
+
+def ensure_collection_link():
+    """The simulation finds mapi.resilience through .build/collections (made by `make setup`)."""
+    link = ROOT / '.build' / 'collections' / 'ansible_collections' / 'mapi' / 'resilience'
+    if not link.exists():
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(pathlib.Path('..') / '..' / '..' / '..')
+
+
+class Winsim(object):
+    """Runs Ansible against the simulated estate with a private state directory."""
+
+    def __init__(self, state_dir):
+        ensure_collection_link()
+        self.state_dir = pathlib.Path(state_dir)
+        self.env = dict(os.environ)
+        self.env.update(
+            ANSIBLE_CONFIG=str(WINSIM / 'ansible.cfg'),
+            WINSIM_STATE_DIR=str(self.state_dir),
+            ANSIBLE_NOCOLOR='1',
+            ANSIBLE_FORCE_COLOR='0',
+        )
+        self.env.pop('ANSIBLE_COLLECTIONS_PATH', None)
+        self.env.pop('ANSIBLE_COLLECTIONS_PATHS', None)
+
+    def playbook(self, playbook, *args, check=True, extra_env=None):
+        env = dict(self.env, **(extra_env or {}))
+        cmd = [str(BIN / 'ansible-playbook'), '-i', str(WINSIM / 'inventory.yml'), str(playbook)] + list(args)
+        proc = subprocess.run(cmd, env=env, cwd=str(ROOT), capture_output=True, text=True, check=False)
+        if check and proc.returncode != 0:
+            raise AssertionError('%s failed (rc=%s)\n--- stdout ---\n%s\n--- stderr ---\n%s'
+                                 % (' '.join(cmd), proc.returncode, proc.stdout[-12000:], proc.stderr[-4000:]))
+        return proc
+
+    def adhoc(self, pattern, module, args='', *extra, check=True):
+        cmd = [str(BIN / 'ansible'), '-i', str(WINSIM / 'inventory.yml'), pattern, '-m', module, '-a', args,
+               '-o'] + list(extra)
+        proc = subprocess.run(cmd, env=self.env, cwd=str(ROOT), capture_output=True, text=True, check=False)
+        if check and proc.returncode != 0:
+            raise AssertionError('%s failed (rc=%s)\n%s\n%s' % (cmd, proc.returncode, proc.stdout, proc.stderr))
+        return proc
+
+    def calls(self, host):
+        path = self.state_dir / ('%s.calls.jsonl' % host)
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text(encoding='utf-8').splitlines() if line.strip()]
+
+    def clear_calls(self):
+        for path in self.state_dir.glob('*.calls.jsonl'):
+            path.unlink()
+
+    def state(self, host):
+        return json.loads((self.state_dir / ('%s.json' % host)).read_text(encoding='utf-8'))
+
+
+@pytest.fixture
+def winsim(tmp_path):
+    """A fresh simulated estate for one test."""
+    return Winsim(tmp_path / 'winsim-state')
