@@ -1,0 +1,326 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, mapi.resilience contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Registry engine: desired values -> one read per key -> compare -> writes for drift only.
+
+Internal use only: this API may change without notice.
+
+Reads use ansible.windows.win_reg_stat on the whole key (one round trip per key, whatever the
+number of values). Writes use ansible.windows.win_regedit, one per drifted value, always with
+``type`` and ``data`` (win_regedit's type defaults to ``string`` and would turn a DWORD into REG_SZ).
+In check mode nothing is sent but the reads; the changes are predicted from what was read.
+
+The comparison follows win_regedit.ps1, so that a predicted change is exactly what win_regedit
+would do: the kind must match; strings compare case-sensitively; REG_EXPAND_SZ compares the
+unexpanded text; REG_MULTI_SZ compares element by element, in order, case-insensitively
+(Compare-Object -SyncWindow 0); binary compares bytes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import typing as t
+
+from ansible_collections.mapi.resilience.plugins.plugin_utils._windows import (
+    HostUnreachable,
+    ModuleFailed,
+    WindowsHost,
+)
+
+REG_STAT = 'ansible.windows.win_reg_stat'
+REG_EDIT = 'ansible.windows.win_regedit'
+
+# win_regedit type name -> the type win_reg_stat reports
+REG_TYPES = {
+    'string': 'REG_SZ',
+    'expandstring': 'REG_EXPAND_SZ',
+    'multistring': 'REG_MULTI_SZ',
+    'dword': 'REG_DWORD',
+    'qword': 'REG_QWORD',
+    'binary': 'REG_BINARY',
+    'none': 'REG_NONE',
+}
+_MAX = {'dword': 0xFFFFFFFF, 'qword': 0xFFFFFFFFFFFFFFFF}
+_PATH_RE = re.compile(r'^HK(CC|CR|CU|LM|U):\\', re.IGNORECASE)
+_HEX_RE = re.compile(r'^(hex:)?([0-9a-f]{2}([,: ]?[0-9a-f]{2})*)?$', re.IGNORECASE)
+
+
+class RegistryInputError(ValueError):
+    """A user-supplied value cannot be a registry value of the requested type."""
+
+    def __init__(self, option: str, value: t.Any, expected: str) -> None:
+        super().__init__('option %s: %r is not valid: expected %s' % (option, value, expected))
+        self.option = option
+        self.value = value
+
+
+class KeyMissing(Exception):
+    """The key to enforce values in does not exist, and creating it was not asked for."""
+
+    def __init__(self, host: str, path: str, hint: str = '') -> None:
+        message = '%s: registry key %s does not exist' % (host, path)
+        if hint:
+            message += '; %s' % hint
+        super().__init__(message)
+        self.host = host
+        self.path = path
+
+
+def validate_path(option: str, path: t.Any) -> str:
+    if not isinstance(path, str) or not _PATH_RE.match(path):
+        raise RegistryInputError(option, path, 'a registry path such as HKLM:\\SOFTWARE\\Vendor (HKLM:, HKCU:, HKCR:, HKCC: or HKU:)')
+    return path
+
+
+def coerce_data(option: str, vtype: str, data: t.Any) -> t.Any:
+    """Check ``data`` for a value of ``vtype`` and return it in the form the engine compares and writes."""
+    if vtype in ('dword', 'qword'):
+        if isinstance(data, bool) or isinstance(data, float):
+            raise RegistryInputError(option, data, 'an integer from 0 to %d (%s)' % (_MAX[vtype], REG_TYPES[vtype]))
+        if isinstance(data, str):
+            text = data.strip()
+            try:
+                data = int(text, 16) if text.lower().startswith('0x') else int(text, 10)
+            except ValueError:
+                raise RegistryInputError(option, data, 'an integer from 0 to %d (%s)' % (_MAX[vtype], REG_TYPES[vtype])) from None
+        if not isinstance(data, int) or data < 0 or data > _MAX[vtype]:
+            raise RegistryInputError(option, data, 'an integer from 0 to %d (%s)' % (_MAX[vtype], REG_TYPES[vtype]))
+        return data
+    if vtype in ('string', 'expandstring'):
+        if not isinstance(data, str):
+            raise RegistryInputError(option, data, 'a string (%s)' % REG_TYPES[vtype])
+        return data
+    if vtype == 'multistring':
+        if not isinstance(data, (list, tuple)) or not all(isinstance(x, str) for x in data):
+            raise RegistryInputError(option, data, 'a list of strings (REG_MULTI_SZ)')
+        return list(data)
+    if vtype in ('binary', 'none'):
+        if isinstance(data, str):
+            text = data.strip()
+            if not _HEX_RE.match(text):
+                raise RegistryInputError(option, data, 'hex bytes such as "hex:01,ff", "01ff" or a list of integers 0-255')
+            digits = re.sub(r'[^0-9a-f]', '', re.sub(r'^hex:', '', text.lower()))
+            return [int(digits[i:i + 2], 16) for i in range(0, len(digits), 2)]
+        if isinstance(data, (list, tuple)) and all(isinstance(b, int) and not isinstance(b, bool) and 0 <= b <= 255 for b in data):
+            return list(data)
+        raise RegistryInputError(option, data, 'hex bytes such as "hex:01,ff", "01ff" or a list of integers 0-255')
+    raise RegistryInputError(option, vtype, 'one of %s' % ', '.join(sorted(REG_TYPES)))
+
+
+@dataclasses.dataclass(frozen=True)
+class DesiredValue:
+    """One registry value as it should be, with the reason it should be so."""
+
+    path: str
+    name: str
+    type: str
+    data: t.Any
+    reference: str = ''
+    reason: str = ''
+
+
+@dataclasses.dataclass(frozen=True)
+class FoundValue:
+    """A value as win_reg_stat reported it: its REG_* type and data in comparable form."""
+
+    type: str
+    data: t.Any
+
+    @classmethod
+    def from_stat(cls, prop: dict[str, t.Any]) -> FoundValue:
+        rtype = str(prop.get('type'))
+        if rtype in ('REG_BINARY', 'REG_NONE'):
+            return cls(rtype, [int(b) for b in prop.get('value') or []])
+        if rtype == 'REG_MULTI_SZ':
+            return cls(rtype, list(prop.get('raw_value') or []))
+        # REG_EXPAND_SZ: raw_value is the unexpanded text, which is what win_regedit compares
+        return cls(rtype, prop.get('raw_value'))
+
+
+def compare(desired: DesiredValue, found: FoundValue | None) -> str:
+    """'ok', or why the value drifted: 'missing', 'type' or 'data'."""
+    if found is None:
+        return 'missing'
+    if found.type != REG_TYPES[desired.type]:
+        return 'type'
+    if desired.type == 'multistring':
+        same = len(found.data) == len(desired.data) and all(
+            str(a).casefold() == str(b).casefold() for a, b in zip(found.data, desired.data))
+    else:
+        same = found.data == desired.data
+    return 'ok' if same else 'data'
+
+
+def display(rtype: str, data: t.Any) -> t.Any:
+    """Data as a report shows it: integers stay integers, bytes become a hex string."""
+    if rtype in ('REG_BINARY', 'REG_NONE') and isinstance(data, list):
+        return ','.join('%02x' % b for b in data)
+    return data
+
+
+@dataclasses.dataclass
+class ValueResult:
+    desired: DesiredValue
+    found: FoundValue | None
+    status: str
+    written: bool = False
+
+    @property
+    def drifted(self) -> bool:
+        return self.status != 'ok'
+
+    def as_dict(self) -> dict[str, t.Any]:
+        rtype = REG_TYPES[self.desired.type]
+        return {
+            'path': self.desired.path,
+            'name': self.desired.name,
+            'type': rtype,
+            'expected': display(rtype, self.desired.data),
+            'found': display(self.found.type, self.found.data) if self.found else None,
+            'found_type': self.found.type if self.found else None,
+            'drifted': self.drifted,
+            'status': self.status,
+            'changed': self.written,
+            'reference': self.desired.reference,
+            'reason': self.desired.reason,
+        }
+
+
+@dataclasses.dataclass
+class RegistryReport:
+    results: list[ValueResult]
+    created_keys: list[str]
+    check_mode: bool
+
+    @property
+    def changed(self) -> bool:
+        return any(r.drifted for r in self.results)
+
+    def state(self, after: bool) -> dict[str, dict[str, t.Any]]:
+        """{path: {name: {type, data}}} for the managed values, before or after enforcement."""
+        out: dict[str, dict[str, t.Any]] = {}
+        for r in self.results:
+            entries = out.setdefault(r.desired.path, {})
+            # after: what the host holds once enforcement is done (predicted in check mode); a value a
+            # failed run did not reach keeps what was found
+            if after and (not r.drifted or r.written or self.check_mode):
+                rtype = REG_TYPES[r.desired.type]
+                entries[r.desired.name] = {'type': rtype, 'data': display(rtype, r.desired.data)}
+            elif r.found is not None:
+                entries[r.desired.name] = {'type': r.found.type, 'data': display(r.found.type, r.found.data)}
+        return out
+
+    def summary(self) -> str:
+        drifted = [r for r in self.results if r.drifted]
+        if not drifted:
+            return 'all %d values compliant' % len(self.results)
+        verb = 'would be set' if self.check_mode else 'set'
+        return '%d of %d values %s: %s' % (len(drifted), len(self.results), verb,
+                                           ', '.join('%s (%s)' % (r.desired.name, r.status) for r in drifted))
+
+
+class RegistryApplyError(Exception):
+    """A write failed part-way; ``report`` says which values were written before it."""
+
+    def __init__(self, cause: Exception, report: RegistryReport, pending: ValueResult) -> None:
+        written = [r.desired.name for r in report.results if r.written]
+        not_written = [r.desired.name for r in report.results if r.drifted and not r.written]
+        super().__init__('%s; written before the failure: %s; not written: %s. Re-running is safe: only drifted values are written.'
+                         % (cause, ', '.join(written) or 'none', ', '.join(not_written) or 'none'))
+        self.cause = cause
+        self.report = report
+        self.pending = pending
+
+
+class RegistryEngine:
+    """Enforces desired values on one host with one read per key and one write per drifted value."""
+
+    def __init__(self, host: WindowsHost) -> None:
+        self.host = host
+
+    def read_key(self, path: str) -> dict[str, FoundValue] | None:
+        """All values of ``path`` keyed by lower-cased name (value names are case-insensitive), or None."""
+        result = self.host.run(REG_STAT, {'path': path})
+        if not result.get('exists'):
+            return None
+        props = result.get('properties') or {}
+        return dict((name.lower(), FoundValue.from_stat(prop)) for name, prop in props.items())
+
+    def evaluate(self, desired: t.Sequence[DesiredValue], create_missing_keys: bool = False,
+                 missing_key_hint: str = '') -> RegistryReport:
+        """Read each distinct key once and compare every desired value with what was found."""
+        keys: dict[str, dict[str, FoundValue] | None] = {}
+        created: list[str] = []
+        results = []
+        for want in desired:
+            kid = want.path.lower().rstrip('\\')
+            if kid not in keys:
+                keys[kid] = self.read_key(want.path)
+                if keys[kid] is None:
+                    if not create_missing_keys:
+                        raise KeyMissing(self.host.name, want.path, missing_key_hint)
+                    created.append(want.path)
+            found = (keys[kid] or {}).get(want.name.lower())
+            results.append(ValueResult(want, found, compare(want, found)))
+        return RegistryReport(results, created, self.host.check_mode)
+
+    def enforce(self, desired: t.Sequence[DesiredValue], create_missing_keys: bool = False,
+                missing_key_hint: str = '') -> RegistryReport:
+        report = self.evaluate(desired, create_missing_keys, missing_key_hint)
+        if self.host.check_mode:
+            return report
+        for item in report.results:
+            if not item.drifted:
+                continue
+            want = item.desired
+            try:
+                result = self.host.run(REG_EDIT, {
+                    'path': want.path, 'name': want.name, 'type': want.type, 'data': want.data, 'state': 'present',
+                })
+            except (ModuleFailed, HostUnreachable) as e:
+                raise RegistryApplyError(e, report, item) from e
+            item.written = True
+            if not result.get('changed'):
+                self.host.warnings.append(
+                    '%s\\%s: win_regedit reported no change where %s drift was found; the comparison rules disagree'
+                    % (want.path, want.name, item.status))
+        return report
+
+
+def report_result(report: RegistryReport, host: WindowsHost) -> dict[str, t.Any]:
+    """The Ansible result for a report: changed, before/after, per-value detail, diff in diff mode."""
+    result: dict[str, t.Any] = {
+        'changed': report.changed,
+        'msg': report.summary(),
+        'values': [r.as_dict() for r in report.results],
+        'before': report.state(after=False),
+        'after': report.state(after=True),
+        'created_keys': report.created_keys,
+    }
+    if host.diff_mode:
+        result['diff'] = {'before': result['before'], 'after': result['after']}
+    if host.warnings:
+        result['warnings'] = list(host.warnings)
+    return result
+
+
+def enforce_as_result(host: WindowsHost, desired: t.Sequence[DesiredValue], create_missing_keys: bool = False,
+                      missing_key_hint: str = '') -> dict[str, t.Any]:
+    """Run the engine and turn every outcome, failures included, into an Ansible result."""
+    engine = RegistryEngine(host)
+    try:
+        report = engine.enforce(desired, create_missing_keys, missing_key_hint)
+    except KeyMissing as e:
+        return {'failed': True, 'changed': False, 'msg': str(e), 'path': e.path}
+    except RegistryApplyError as e:
+        result = report_result(e.report, host)
+        result.update(msg=str(e), changed=any(r.written for r in e.report.results))
+        # a host that dropped is reported unreachable (Ansible checks failed before unreachable)
+        result['unreachable' if isinstance(e.cause, HostUnreachable) else 'failed'] = True
+        return result
+    except HostUnreachable as e:
+        return {'unreachable': True, 'changed': False, 'msg': str(e)}
+    except ModuleFailed as e:
+        return {'failed': True, 'changed': False, 'msg': str(e), 'module_result': e.result}
+    return report_result(report, host)
