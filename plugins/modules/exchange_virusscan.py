@@ -178,6 +178,14 @@ values:
     reason:
       description: Why the value is set so.
       type: str
+report:
+  description: One line per managed value, for a compliance report.
+  returned: success, and on a failure part-way through the writes
+  type: list
+  elements: str
+  sample:
+    - "BackgroundScanning: drift (data), REG_DWORD 0 -> REG_DWORD 1, would set [KB Q264731]"
+    - "OpenRetryDelay: ok, REG_DWORD 5000 [KB Q264731]"
 before:
   description: The managed values before the run, as C({path: {name: {type, data}}}); missing values are absent.
   returned: success

@@ -170,6 +170,17 @@ class ValueResult:
     def drifted(self) -> bool:
         return self.status != 'ok'
 
+    def line(self, check_mode: bool) -> str:
+        """One line of a compliance report."""
+        rtype = REG_TYPES[self.desired.type]
+        want = '%s %s' % (rtype, display(rtype, self.desired.data))
+        ref = ' [%s]' % self.desired.reference if self.desired.reference else ''
+        if not self.drifted:
+            return '%s: ok, %s%s' % (self.desired.name, want, ref)
+        have = '%s %s' % (self.found.type, display(self.found.type, self.found.data)) if self.found else 'missing'
+        verb = 'would set' if check_mode else ('set' if self.written else 'NOT set')
+        return '%s: drift (%s), %s -> %s, %s%s' % (self.desired.name, self.status, have, want, verb, ref)
+
     def as_dict(self) -> dict[str, t.Any]:
         rtype = REG_TYPES[self.desired.type]
         return {
@@ -294,6 +305,7 @@ def report_result(report: RegistryReport, host: WindowsHost) -> dict[str, t.Any]
         'changed': report.changed,
         'msg': report.summary(),
         'values': [r.as_dict() for r in report.results],
+        'report': [r.line(report.check_mode) for r in report.results],
         'before': report.state(after=False),
         'after': report.state(after=True),
         'created_keys': report.created_keys,
