@@ -54,6 +54,8 @@ test: setup sanity units lint molecule
 sanity: setup
 	rm -rf $(SANITY_ROOT) && mkdir -p $(SANITY_ROOT)
 	git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -xf - -C $(SANITY_ROOT)
+	# its own git repository, so that ansible-test lists its files (the checkout's git ignores .build)
+	cd $(SANITY_ROOT) && git init -q && git add -A
 	mkdir -p $(dir $(ANSIBLE_TEST_PIP)) && cp tests/offline/get_pip.py $(ANSIBLE_TEST_PIP)
 	cd $(SANITY_ROOT) && $(ROOT)/$(BIN)/ansible-test sanity --venv --python 3.11 --color no
 

@@ -72,6 +72,17 @@ class Winsim(object):
         return json.loads((self.state_dir / ('%s.json' % host)).read_text(encoding='utf-8'))
 
 
+def install_collection_loader():
+    """Make ``ansible_collections.mapi.resilience`` importable the way Ansible imports it."""
+    ensure_collection_link()
+    from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
+    if not any(type(f).__name__ == '_AnsibleCollectionFinder' for f in sys.meta_path):
+        _AnsibleCollectionFinder(paths=[str(ROOT / '.build' / 'collections')])._install()  # pylint: disable=protected-access
+
+
+install_collection_loader()
+
+
 @pytest.fixture
 def winsim(tmp_path):
     """A fresh simulated estate for one test."""

@@ -28,7 +28,7 @@ description:
   - After enabling background scanning, allow about one hour per GB of attachments in the private store
     before MAPI-heavy operations (KB Q264731).
 author:
-  - mapi.resilience contributors
+  - mapi.resilience contributors (@mapi-resilience)
 options:
   background_scanning:
     description:
@@ -187,7 +187,7 @@ report:
     - "BackgroundScanning: drift (data), REG_DWORD 0 -> REG_DWORD 1, would set [KB Q264731]"
     - "OpenRetryDelay: ok, REG_DWORD 5000 [KB Q264731]"
 before:
-  description: The managed values before the run, as C({path: {name: {type, data}}}); missing values are absent.
+  description: "The managed values before the run, keyed by path then value name, each with C(type) and C(data). Missing values are absent."
   returned: success
   type: dict
   sample: {"HKLM:\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIS\\VirusScan": {"BackgroundScanning": {"type": "REG_DWORD", "data": 0}}}

@@ -1,0 +1,200 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""exchange_virusscan with a mocked _execute_module: recorded win_reg_stat / win_regedit replies."""
+
+from __future__ import annotations
+
+from unittest.mock import MagicMock
+
+import pytest
+
+from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure
+from ansible.playbook.task import Task
+
+from ansible_collections.mapi.resilience.plugins.action.exchange_virusscan import ActionModule
+
+KEY = 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIS\\VirusScan'
+
+
+def dword(value):
+    return {'type': 'REG_DWORD', 'value': value, 'raw_value': value}
+
+
+def key_stat(**props):
+    return {'changed': False, 'exists': True, 'properties': props, 'sub_keys': []}
+
+
+class Replies:
+    """Plays recorded module replies in order and records each call."""
+
+    def __init__(self, *replies):
+        self.replies = list(replies)
+        self.calls = []
+
+    def __call__(self, module_name, module_args, task_vars):
+        self.calls.append((module_name, dict(module_args)))
+        reply = self.replies.pop(0)
+        if isinstance(reply, Exception):
+            raise reply
+        return reply
+
+    @property
+    def modules(self):
+        return [c[0] for c in self.calls]
+
+
+def run(args, replies, check_mode=False, diff=False):
+    task = MagicMock(Task)
+    task.args = args
+    task.check_mode = check_mode
+    task.diff = diff
+    task.async_val = 0
+    play_context = MagicMock()
+    play_context.check_mode = check_mode
+    action = ActionModule(task, MagicMock(), play_context, loader=None, templar=None, shared_loader_obj=None)
+    action._execute_module = replies
+    return action.run(task_vars={'inventory_hostname': 'exch55'})
+
+
+def test_compliant_host_gets_one_read_and_no_write():
+    replies = Replies(key_stat(BackgroundScanning=dword(1), OpenRetryDelay=dword(5000), Enabled=dword(1)))
+    result = run({}, replies)
+    assert replies.calls == [('ansible.windows.win_reg_stat', {'path': KEY})]
+    assert result['changed'] is False
+    assert [v['status'] for v in result['values']] == ['ok', 'ok']
+    assert result['msg'] == 'all 2 values compliant'
+
+
+def test_drift_is_written_once_per_value_with_type_and_data():
+    replies = Replies(key_stat(BackgroundScanning=dword(0)),
+                      {'changed': True, 'data_changed': True, 'data_type_changed': False},
+                      {'changed': True, 'data_changed': False, 'data_type_changed': False})
+    result = run({}, replies)
+    assert replies.calls[1:] == [
+        ('ansible.windows.win_regedit', {'path': KEY, 'name': 'BackgroundScanning', 'type': 'dword', 'data': 1, 'state': 'present'}),
+        ('ansible.windows.win_regedit', {'path': KEY, 'name': 'OpenRetryDelay', 'type': 'dword', 'data': 5000, 'state': 'present'}),
+    ]
+    assert result['changed'] is True
+    by_name = dict((v['name'], v) for v in result['values'])
+    assert by_name['BackgroundScanning'] == {
+        'path': KEY, 'name': 'BackgroundScanning', 'type': 'REG_DWORD', 'expected': 1, 'found': 0,
+        'found_type': 'REG_DWORD', 'drifted': True, 'status': 'data', 'changed': True,
+        'reference': 'KB Q264731', 'reason': by_name['BackgroundScanning']['reason']}
+    assert by_name['OpenRetryDelay']['status'] == 'missing' and by_name['OpenRetryDelay']['found'] is None
+    assert 'warnings' not in result
+
+
+def test_check_mode_predicts_without_writing():
+    replies = Replies(key_stat(BackgroundScanning=dword(0), OpenRetryDelay=dword(5000)))
+    result = run({}, replies, check_mode=True, diff=True)
+    assert replies.modules == ['ansible.windows.win_reg_stat']
+    assert result['changed'] is True
+    assert [v['changed'] for v in result['values']] == [False, False]
+    assert result['msg'] == '1 of 2 values would be set: BackgroundScanning (data)'
+    assert result['diff'] == {
+        'before': {KEY: {'BackgroundScanning': {'type': 'REG_DWORD', 'data': 0},
+                         'OpenRetryDelay': {'type': 'REG_DWORD', 'data': 5000}}},
+        'after': {KEY: {'BackgroundScanning': {'type': 'REG_DWORD', 'data': 1},
+                        'OpenRetryDelay': {'type': 'REG_DWORD', 'data': 5000}}},
+    }
+
+
+def test_no_diff_unless_diff_mode():
+    result = run({}, Replies(key_stat(BackgroundScanning=dword(0))), check_mode=True)
+    assert 'diff' not in result
+    assert result['before'] == {KEY: {'BackgroundScanning': {'type': 'REG_DWORD', 'data': 0}}}
+
+
+@pytest.mark.parametrize('stored', [
+    {'type': 'REG_SZ', 'value': '1', 'raw_value': '1'},
+    {'type': 'REG_BINARY', 'value': [1], 'raw_value': ['0x01']},
+    {'type': 'REG_QWORD', 'value': 1, 'raw_value': 1},
+], ids=['reg_sz', 'reg_binary', 'reg_qword'])
+def test_wrong_type_is_drift_even_with_equal_data(stored):
+    replies = Replies(key_stat(BackgroundScanning=stored, OpenRetryDelay=dword(5000)),
+                      {'changed': True, 'data_changed': False, 'data_type_changed': True})
+    result = run({}, replies)
+    assert result['values'][0]['status'] == 'type'
+    assert replies.calls[1][1]['type'] == 'dword' and replies.calls[1][1]['data'] == 1
+
+
+def test_value_names_match_case_insensitively():
+    replies = Replies(key_stat(backgroundscanning=dword(1), OPENRETRYDELAY=dword(5000)))
+    assert run({}, replies)['changed'] is False
+
+
+def test_optional_values_are_left_alone_unless_given():
+    replies = Replies(key_stat(BackgroundScanning=dword(1), OpenRetryDelay=dword(5000), ScanningThreads=dword(3)),
+                      {'changed': True}, {'changed': True})
+    result = run({'scanning_threads': 9, 'enabled': 1}, replies)
+    names = [v['name'] for v in result['values']]
+    assert names == ['BackgroundScanning', 'OpenRetryDelay', 'Enabled', 'ScanningThreads']
+    assert [c[1]['name'] for c in replies.calls[1:]] == ['Enabled', 'ScanningThreads']
+    assert result['values'][3]['found'] == 3 and result['values'][3]['expected'] == 9
+
+
+@pytest.mark.parametrize('args, option', [
+    ({'background_scanning': -1}, 'background_scanning'),
+    ({'open_retry_delay': 4294967296}, 'open_retry_delay'),
+    ({'open_retry_delay': 'soon'}, 'open_retry_delay'),
+    ({'background_scanning': True}, 'background_scanning'),
+    ({'scanning_threads': 2.5}, 'scanning_threads'),
+    ({'scanning_threads': [1]}, 'scanning_threads'),
+])
+def test_bad_input_fails_before_anything_is_sent(args, option):
+    replies = Replies()
+    with pytest.raises(AnsibleActionFail) as err:
+        run(args, replies)
+    assert option in str(err.value)
+    assert str(list(args.values())[0]) in str(err.value)
+    assert replies.calls == []
+
+
+def test_unknown_option_is_refused():
+    with pytest.raises(AnsibleActionFail, match='bitness'):
+        run({'bitness': 32}, Replies())
+
+
+def test_missing_key_fails_naming_host_and_key_without_writing():
+    replies = Replies({'changed': False, 'exists': False})
+    result = run({}, replies)
+    assert result['failed'] is True
+    assert 'exch55' in result['msg'] and KEY in result['msg'] and 'create_key' in result['msg']
+    assert replies.modules == ['ansible.windows.win_reg_stat']
+
+
+def test_create_key_writes_every_value():
+    replies = Replies({'changed': False, 'exists': False}, {'changed': True}, {'changed': True})
+    result = run({'create_key': True}, replies)
+    assert result['changed'] is True and result['created_keys'] == [KEY]
+    assert replies.modules == ['ansible.windows.win_reg_stat'] + ['ansible.windows.win_regedit'] * 2
+
+
+def test_a_failed_write_reports_what_was_and_was_not_written():
+    replies = Replies(key_stat(),
+                      {'changed': True},
+                      {'failed': True, 'msg': 'Unhandled exception while executing module: Requested registry access is not allowed.'})
+    result = run({}, replies)
+    assert result['failed'] is True
+    assert 'written before the failure: BackgroundScanning; not written: OpenRetryDelay' in result['msg']
+    assert 'Requested registry access is not allowed' in result['msg']
+    assert [v['changed'] for v in result['values']] == [True, False]
+    assert result['after'][KEY] == {'BackgroundScanning': {'type': 'REG_DWORD', 'data': 1}}
+
+
+def test_a_host_that_drops_during_the_writes_is_unreachable_with_detail():
+    replies = Replies(key_stat(), {'changed': True}, AnsibleConnectionFailure('connection reset'))
+    result = run({}, replies)
+    assert result['unreachable'] is True and 'failed' not in result
+    assert 'not written: OpenRetryDelay' in result['msg']
+
+
+def test_unreachable_on_read():
+    result = run({}, Replies(AnsibleConnectionFailure('no route')))
+    assert result['unreachable'] is True and result['changed'] is False and 'no route' in result['msg']
+
+
+def test_regedit_disagreeing_with_the_prediction_is_warned_about():
+    replies = Replies(key_stat(BackgroundScanning=dword(0), OpenRetryDelay=dword(5000)), {'changed': False})
+    result = run({}, replies)
+    assert any('comparison rules disagree' in w for w in result['warnings'])
