@@ -5,25 +5,33 @@
 
 from __future__ import annotations
 
-from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.mapi.resilience.plugins.plugin_utils._baselines import (
+    EXCHANGE_BUILD_VALUE,
+    EXCHANGE_SETUP_KEY,
     EXCHANGE_VIRUSSCAN,
+    EXCHANGE_VIRUSSCAN_ADVISORIES,
     EXCHANGE_VIRUSSCAN_KEY,
+    exchange_version,
+)
+from ansible_collections.mapi.resilience.plugins.plugin_utils._presets import (
+    desired_values,
+    refuse_loose_integers,
+    remediation_spec,
 )
 from ansible_collections.mapi.resilience.plugins.plugin_utils._registry import (
-    DesiredValue,
-    RegistryInputError,
-    coerce_data,
+    ENGINE_ERRORS,
+    RegistryEngine,
     enforce_as_result,
+    failure_result,
 )
-from ansible_collections.mapi.resilience.plugins.plugin_utils._windows import WindowsHost
+from ansible_collections.mapi.resilience.plugins.plugin_utils._windows import ModuleFailed, WindowsHost
 
-ARGUMENT_SPEC = dict(
-    [(r.option, {'type': 'int', 'default': r.default} if r.default is not None else {'type': 'int'})
-     for r in EXCHANGE_VIRUSSCAN]
-    + [('create_key', {'type': 'bool', 'default': False})]
+ARGUMENT_SPEC = dict(remediation_spec(EXCHANGE_VIRUSSCAN))
+ARGUMENT_SPEC.update(
+    create_key={'type': 'bool', 'default': False},
+    detect_version={'type': 'bool', 'default': True},
 )
 
 MISSING_KEY_HINT = ('is the Exchange Information Store installed on this host? '
@@ -41,29 +49,35 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         super().run(tmp, task_vars)
         del tmp
-        task_vars = task_vars or {}
 
-        # Booleans and floats would pass the int check (True == 1, 1.0 == 1): refuse them by name.
-        for option in ARGUMENT_SPEC:
-            raw = self._task.args.get(option)
-            if option != 'create_key' and isinstance(raw, (bool, float)):
-                raise AnsibleActionFail('option %s: %r is not valid: expected an integer from 0 to 4294967295 (REG_DWORD)'
-                                        % (option, raw))
+        refuse_loose_integers(self._task.args, EXCHANGE_VIRUSSCAN)
         dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        desired = desired_values(EXCHANGE_VIRUSSCAN, args, EXCHANGE_VIRUSSCAN_KEY)
 
-        desired = []
-        for remediation in EXCHANGE_VIRUSSCAN:
-            if args[remediation.option] is None:
-                continue  # documented value, not asked for: left alone
+        host = WindowsHost(self, task_vars or {})
+        engine = RegistryEngine(host)
+        version = build = None
+        if args['detect_version']:
             try:
-                data = coerce_data(remediation.option, remediation.type, args[remediation.option])
-            except RegistryInputError as e:
-                raise AnsibleActionFail(str(e)) from None
-            desired.append(DesiredValue(EXCHANGE_VIRUSSCAN_KEY, remediation.name, remediation.type, data,
-                                        remediation.reference, remediation.reason))
+                setup = engine.read_values(EXCHANGE_SETUP_KEY) or {}
+            except ModuleFailed as e:
+                host.warnings.append('could not read the Exchange version: %s' % e)
+                setup = {}
+            except ENGINE_ERRORS as e:
+                return failure_result(e, host)
+            found = setup.get(EXCHANGE_BUILD_VALUE)
+            build = found.data if found is not None and found.type == 'REG_DWORD' else None
+            version = exchange_version(build)
 
-        host = WindowsHost(self, task_vars)
+        advisories = []
+        for advisory in EXCHANGE_VIRUSSCAN_ADVISORIES:
+            if version in advisory.versions and args.get(advisory.option) == advisory.value:
+                message = advisory.message % {'version': version, 'build': build}
+                advisories.append({'option': advisory.option, 'reference': advisory.reference, 'message': message})
+                host.warnings.append('%s: %s' % (host.name, message))
+
         result = enforce_as_result(host, desired, create_missing_keys=args['create_key'],
-                                   missing_key_hint=MISSING_KEY_HINT)
-        result['path'] = EXCHANGE_VIRUSSCAN_KEY
+                                   missing_key_hint=MISSING_KEY_HINT, engine=engine)
+        result.update(path=EXCHANGE_VIRUSSCAN_KEY, exchange_version=version, exchange_build=build,
+                      advisories=advisories)
         return result

@@ -68,6 +68,16 @@ options:
         nothing is written.
     type: bool
     default: false
+  detect_version:
+    description:
+      - Read the Exchange version from C(HKLM:\SOFTWARE\Microsoft\Exchange\Setup) (value C(NewestBuild)), one
+        extra read per host.
+      - When C(BackgroundScanning) = 1 is enforced on Exchange 2003 or later, the module returns a warning and an
+        entry in RV(advisories), because later Microsoft advice is against it there. It still enforces what was
+        asked.
+      - A host whose setup key cannot be read gets a warning, not a failure.
+    type: bool
+    default: true
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
@@ -90,7 +100,9 @@ notes:
   - If a write fails part-way, the result lists which values were written and which were not; re-running is safe.
   - Later Microsoft advice (Exchange Best Practices Analyzer) is against BackgroundScanning = 1 on VSAPI 2.0 and
     later (Exchange 2003 and 2007), because every signature update then rescans the whole store. KB Q264731
-    covers Exchange 5.5 SP3/SP4 and Exchange 2000.
+    covers Exchange 5.5 SP3/SP4 and Exchange 2000. See O(detect_version).
+  - Exchange 2007 and later keep their setup key elsewhere (C(...\Exchange\v8.0\Setup)); on them the version is
+    reported as unknown and no advisory is given.
 seealso:
   - module: ansible.windows.win_reg_stat
   - module: ansible.windows.win_regedit
@@ -139,6 +151,9 @@ values:
       description: The key of the value.
       type: str
       sample: HKLM:\SYSTEM\CurrentControlSet\Services\MSExchangeIS\VirusScan
+    view:
+      description: The registry view asked for, or null (this module always uses the native key).
+      type: str
     name:
       description: The value name.
       type: str
@@ -196,6 +211,38 @@ after:
   returned: success
   type: dict
   sample: {"HKLM:\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIS\\VirusScan": {"BackgroundScanning": {"type": "REG_DWORD", "data": 1}}}
+exchange_version:
+  description: The Exchange version found from the setup key (C(5.5), C(2000) or C(2003)), or null when unknown or not detected.
+  returned: always
+  type: str
+  sample: "2003"
+exchange_build:
+  description: The C(NewestBuild) number found in the setup key, or null.
+  returned: always
+  type: int
+  sample: 7638
+advisories:
+  description: Later advice that conflicts with what was enforced on this version; each is also returned as a warning.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    option:
+      description: The option the advice is about.
+      type: str
+      sample: background_scanning
+    reference:
+      description: Where the advice comes from.
+      type: str
+    message:
+      description: The advice, with the version and build found.
+      type: str
+purged:
+  description: Always empty for this module (it never removes values).
+  returned: success
+  type: list
+  elements: dict
+  sample: []
 created_keys:
   description: Keys that did not exist and were (or in check mode would be) created because I(create_key=true).
   returned: success

@@ -58,3 +58,67 @@ EXCHANGE_VIRUSSCAN = (
         reference='VSAPI 2.5 (Exchange 2003 and later)',
         reason='Excludes transport messages from VSAPI scanning.'),
 )
+
+
+@dataclasses.dataclass(frozen=True)
+class Advisory:
+    """Later advice that conflicts with a remediation on some versions: warned about, never applied silently."""
+
+    option: str
+    value: t.Any
+    versions: tuple[str, ...]
+    reference: str
+    message: str
+
+
+# Exchange version, from the setup key (one read): the NewestBuild DWORD is 1960-2653 on Exchange 5.5
+# (SP4 = 2653), 4417-6249 on Exchange 2000 (SP3 = 6249) and 6944-7638 on Exchange 2003 (SP2 = 7638).
+EXCHANGE_SETUP_KEY = 'HKLM:\\SOFTWARE\\Microsoft\\Exchange\\Setup'
+EXCHANGE_BUILD_VALUE = 'NewestBuild'
+EXCHANGE_VERSIONS_BY_BUILD = ((4000, '5.5'), (6900, '2000'), (None, '2003'))  # (first build above, version)
+
+EXCHANGE_VIRUSSCAN_ADVISORIES = (
+    Advisory(
+        option='background_scanning', value=1, versions=('2003',),
+        reference='Exchange Best Practices Analyzer (VSAPI 2.0 and later)',
+        message='BackgroundScanning = 1 is enforced on Exchange %(version)s (build %(build)s). Later Microsoft advice '
+                '(Exchange Best Practices Analyzer) is against it on VSAPI 2.0 and later: every signature update then '
+                'rescans the whole store. KB Q264731 covers Exchange 5.5 SP3/SP4 and Exchange 2000. The value was '
+                'enforced as asked; set background_scanning: 0 if the later advice applies to this server.'),
+)
+
+
+def exchange_version(build: t.Any) -> str | None:
+    """The Exchange version a NewestBuild number belongs to, or None when it is not a build number."""
+    if isinstance(build, bool) or not isinstance(build, int):
+        return None
+    for upper, version in EXCHANGE_VERSIONS_BY_BUILD:
+        if upper is None or build < upper:
+            return version
+    return None
+
+
+# Veritas TECH49069: Event 3230 "Timed out whilst waiting for the MAPI profile mutex" on Enterprise Vault.
+# EV is a 32-bit application: on 64-bit Windows its keys are under Wow6432Node (registry view '32'),
+# on 32-bit Windows they are native (view '64' in this collection's terms: the path as written).
+EV_ROOT = 'HKLM:\\SOFTWARE\\KVS\\Enterprise Vault'
+EV_AGENTS_KEY = EV_ROOT + '\\Agents'
+EV_INSTALL_KEY = EV_ROOT + '\\Install'
+# Where to look, in order, for each view option. 'auto' probes the 64-bit Windows location first (the
+# Install key under Wow6432Node), then the native Agents key (the key to be read anyway), then the
+# native Install key; the first key found decides the view. Reads are shared with the enforcement, so
+# a host with Enterprise Vault costs at most 2 reads.
+EV_PROBES = {
+    'auto': (('32', EV_INSTALL_KEY), ('64', EV_AGENTS_KEY), ('64', EV_INSTALL_KEY)),
+    '32': (('32', EV_AGENTS_KEY), ('32', EV_INSTALL_KEY)),
+    '64': (('64', EV_AGENTS_KEY), ('64', EV_INSTALL_KEY)),
+}
+EV_PROFILE_EXPIRE = (
+    Remediation(
+        option='profile_expire', name='ProfileExpire', type='dword', default=1,
+        reference='Veritas TECH49069 (Event 3230)',
+        reason='Days before Enterprise Vault recreates the MAPI profiles it made (default 3). 1 limits the MAPI '
+               'resources a busy server holds, which the MAPI profile mutex time-out (Event 3230) comes from.'),
+)
+EV_PROFILE_EXPIRE_ZERO = ('0 deletes every Enterprise Vault-created MAPI profile at each service restart and must not '
+                          'be used for normal operation')

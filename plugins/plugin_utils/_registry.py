@@ -108,6 +108,27 @@ def coerce_data(option: str, vtype: str, data: t.Any) -> t.Any:
     raise RegistryInputError(option, vtype, 'one of %s' % ', '.join(sorted(REG_TYPES)))
 
 
+# Keys WOW64 redirects: their 32-bit view is a Wow6432Node subkey, the only way win_reg_stat and
+# win_regedit (64-bit PowerShell under WinRM) can reach it. Other keys are shared by both views.
+_WOW64_ROOTS = ('HKLM:\\SOFTWARE\\', 'HKCU:\\SOFTWARE\\CLASSES\\', 'HKCR:\\')
+
+
+def apply_view(option: str, path: str, view: str | None) -> str:
+    """The path that reaches ``path`` in registry ``view`` ('32', '64' or None) of 64-bit Windows."""
+    if view in (None, '64'):
+        return path
+    if view != '32':
+        raise RegistryInputError(option, view, "a registry view, '32' or '64'")
+    if '\\wow6432node' in path.lower():
+        raise RegistryInputError(option, path, 'a path without Wow6432Node when a view is given (the view adds it)')
+    upper = path.upper() + ('\\' if not path.endswith('\\') else '')
+    for root in _WOW64_ROOTS:
+        if upper.startswith(root):
+            return path[:len(root)] + 'Wow6432Node' + ('\\' + path[len(root):] if len(path) > len(root) else '')
+    raise RegistryInputError(option, path, "a key that WOW64 redirects (under HKLM:\\SOFTWARE, HKCR: or "
+                                           "HKCU:\\Software\\Classes) for view '32'")
+
+
 @dataclasses.dataclass(frozen=True)
 class DesiredValue:
     """One registry value as it should be, with the reason it should be so."""
@@ -118,6 +139,7 @@ class DesiredValue:
     data: t.Any
     reference: str = ''
     reason: str = ''
+    view: str | None = None  # '32' or '64' when the caller asked for one; ``path`` is already translated
 
 
 @dataclasses.dataclass(frozen=True)
@@ -186,6 +208,7 @@ class ValueResult:
         return {
             'path': self.desired.path,
             'name': self.desired.name,
+            'view': self.desired.view,
             'type': rtype,
             'expected': display(rtype, self.desired.data),
             'found': display(self.found.type, self.found.data) if self.found else None,
@@ -199,17 +222,37 @@ class ValueResult:
 
 
 @dataclasses.dataclass
+class PurgeResult:
+    """A value found in a managed key that no setting names (removed when purging)."""
+
+    path: str
+    name: str
+    found: FoundValue
+    removed: bool = False
+
+    def line(self, check_mode: bool) -> str:
+        verb = 'would remove' if check_mode else ('removed' if self.removed else 'NOT removed')
+        return '%s\\%s: unmanaged, %s %s, %s' % (self.path, self.name, self.found.type,
+                                                display(self.found.type, self.found.data), verb)
+
+    def as_dict(self) -> dict[str, t.Any]:
+        return {'path': self.path, 'name': self.name, 'found_type': self.found.type,
+                'found': display(self.found.type, self.found.data), 'changed': self.removed}
+
+
+@dataclasses.dataclass
 class RegistryReport:
     results: list[ValueResult]
     created_keys: list[str]
     check_mode: bool
+    purged: list[PurgeResult] = dataclasses.field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return any(r.drifted for r in self.results)
+        return any(r.drifted for r in self.results) or bool(self.purged)
 
     def state(self, after: bool) -> dict[str, dict[str, t.Any]]:
-        """{path: {name: {type, data}}} for the managed values, before or after enforcement."""
+        """{path: {name: {type, data}}} for the managed (and purged) values, before or after enforcement."""
         out: dict[str, dict[str, t.Any]] = {}
         for r in self.results:
             entries = out.setdefault(r.desired.path, {})
@@ -220,65 +263,115 @@ class RegistryReport:
                 entries[r.desired.name] = {'type': rtype, 'data': display(rtype, r.desired.data)}
             elif r.found is not None:
                 entries[r.desired.name] = {'type': r.found.type, 'data': display(r.found.type, r.found.data)}
+        for p in self.purged:
+            if not after or not (p.removed or self.check_mode):
+                out.setdefault(p.path, {})[p.name] = {'type': p.found.type, 'data': display(p.found.type, p.found.data)}
         return out
 
     def summary(self) -> str:
         drifted = [r for r in self.results if r.drifted]
-        if not drifted:
-            return 'all %d values compliant' % len(self.results)
-        verb = 'would be set' if self.check_mode else 'set'
-        return '%d of %d values %s: %s' % (len(drifted), len(self.results), verb,
-                                           ', '.join('%s (%s)' % (r.desired.name, r.status) for r in drifted))
+        parts = []
+        if drifted:
+            verb = 'would be set' if self.check_mode else 'set'
+            parts.append('%d of %d values %s: %s' % (len(drifted), len(self.results), verb,
+                                                     ', '.join('%s (%s)' % (r.desired.name, r.status) for r in drifted)))
+        else:
+            parts.append('all %d values compliant' % len(self.results))
+        if self.purged:
+            verb = 'would be removed' if self.check_mode else 'removed'
+            parts.append('%d unmanaged values %s: %s' % (len(self.purged), verb, ', '.join(p.name for p in self.purged)))
+        return '; '.join(parts)
 
 
 class RegistryApplyError(Exception):
     """A write failed part-way; ``report`` says which values were written before it."""
 
-    def __init__(self, cause: Exception, report: RegistryReport, pending: ValueResult) -> None:
-        written = [r.desired.name for r in report.results if r.written]
-        not_written = [r.desired.name for r in report.results if r.drifted and not r.written]
+    def __init__(self, cause: Exception, report: RegistryReport) -> None:
+        written = [r.desired.name for r in report.results if r.written] + [p.name for p in report.purged if p.removed]
+        not_written = ([r.desired.name for r in report.results if r.drifted and not r.written]
+                       + [p.name for p in report.purged if not p.removed])
         super().__init__('%s; written before the failure: %s; not written: %s. Re-running is safe: only drifted values are written.'
                          % (cause, ', '.join(written) or 'none', ', '.join(not_written) or 'none'))
         self.cause = cause
         self.report = report
-        self.pending = pending
+
+
+class NotFound(Exception):
+    """None of the keys that locate something exists."""
+
+    def __init__(self, host: str, what: str, looked_for: t.Sequence[str]) -> None:
+        super().__init__('%s: %s not found; looked for %s' % (host, what, ', '.join(looked_for)))
+        self.host = host
+        self.looked_for = list(looked_for)
 
 
 class RegistryEngine:
-    """Enforces desired values on one host with one read per key and one write per drifted value."""
+    """Enforces desired values on one host with one read per key and one write per drifted value.
+
+    Every key read is kept for the rest of the run, so a key read to locate something is not read again.
+    """
 
     def __init__(self, host: WindowsHost) -> None:
         self.host = host
+        self._keys: dict[str, dict[str, tuple[str, FoundValue]] | None] = {}
 
-    def read_key(self, path: str) -> dict[str, FoundValue] | None:
-        """All values of ``path`` keyed by lower-cased name (value names are case-insensitive), or None."""
-        result = self.host.run(REG_STAT, {'path': path})
-        if not result.get('exists'):
-            return None
-        props = result.get('properties') or {}
-        return dict((name.lower(), FoundValue.from_stat(prop)) for name, prop in props.items())
+    def read_key(self, path: str) -> dict[str, tuple[str, FoundValue]] | None:
+        """{lower-cased name: (name, value)} for every value of ``path`` (names are case-insensitive), or None."""
+        kid = path.lower().rstrip('\\')
+        if kid not in self._keys:
+            result = self.host.run(REG_STAT, {'path': path})
+            if not result.get('exists'):
+                self._keys[kid] = None
+            else:
+                props = result.get('properties') or {}
+                self._keys[kid] = dict((name.lower(), (name, FoundValue.from_stat(prop))) for name, prop in props.items())
+        return self._keys[kid]
+
+    def read_values(self, path: str) -> dict[str, FoundValue] | None:
+        """{name: value} of ``path`` as found, or None when the key does not exist."""
+        key = self.read_key(path)
+        return None if key is None else dict(key.values())
+
+    def locate(self, candidates: t.Sequence[tuple[str, str]], what: str) -> str:
+        """The label of the first ``(label, key path)`` candidate whose key exists; NotFound when none does."""
+        for label, path in candidates:
+            if self.read_key(path) is not None:
+                return label
+        raise NotFound(self.host.name, what, [path for dummy, path in candidates])
 
     def evaluate(self, desired: t.Sequence[DesiredValue], create_missing_keys: bool = False,
-                 missing_key_hint: str = '') -> RegistryReport:
+                 missing_key_hint: str = '', purge: bool = False) -> RegistryReport:
         """Read each distinct key once and compare every desired value with what was found."""
-        keys: dict[str, dict[str, FoundValue] | None] = {}
         created: list[str] = []
         results = []
+        managed: dict[str, set[str]] = {}
         for want in desired:
+            key = self.read_key(want.path)
             kid = want.path.lower().rstrip('\\')
-            if kid not in keys:
-                keys[kid] = self.read_key(want.path)
-                if keys[kid] is None:
-                    if not create_missing_keys:
-                        raise KeyMissing(self.host.name, want.path, missing_key_hint)
-                    created.append(want.path)
-            found = (keys[kid] or {}).get(want.name.lower())
-            results.append(ValueResult(want, found, compare(want, found)))
-        return RegistryReport(results, created, self.host.check_mode)
+            if key is None and not any(c.lower().rstrip('\\') == kid for c in created):
+                if not create_missing_keys:
+                    raise KeyMissing(self.host.name, want.path, missing_key_hint)
+                created.append(want.path)
+            found = (key or {}).get(want.name.lower())
+            managed.setdefault(kid, set()).add(want.name.lower())
+            results.append(ValueResult(want, found[1] if found else None, compare(want, found[1] if found else None)))
+        purged = []
+        if purge:
+            seen = set()
+            for want in desired:
+                kid = want.path.lower().rstrip('\\')
+                if kid in seen:
+                    continue
+                seen.add(kid)
+                for lname, (name, value) in sorted((self.read_key(want.path) or {}).items()):
+                    # the (Default) value is never purged: removing it is rarely what a baseline means
+                    if lname and lname not in managed[kid]:
+                        purged.append(PurgeResult(want.path, name, value))
+        return RegistryReport(results, created, self.host.check_mode, purged)
 
     def enforce(self, desired: t.Sequence[DesiredValue], create_missing_keys: bool = False,
-                missing_key_hint: str = '') -> RegistryReport:
-        report = self.evaluate(desired, create_missing_keys, missing_key_hint)
+                missing_key_hint: str = '', purge: bool = False) -> RegistryReport:
+        report = self.evaluate(desired, create_missing_keys, missing_key_hint, purge)
         if self.host.check_mode:
             return report
         for item in report.results:
@@ -290,12 +383,19 @@ class RegistryEngine:
                     'path': want.path, 'name': want.name, 'type': want.type, 'data': want.data, 'state': 'present',
                 })
             except (ModuleFailed, HostUnreachable) as e:
-                raise RegistryApplyError(e, report, item) from e
+                raise RegistryApplyError(e, report) from e
             item.written = True
             if not result.get('changed'):
                 self.host.warnings.append(
                     '%s\\%s: win_regedit reported no change where %s drift was found; the comparison rules disagree'
                     % (want.path, want.name, item.status))
+        for extra in report.purged:
+            try:
+                # delete_key=false: with a name it removes only that value, never the key
+                self.host.run(REG_EDIT, {'path': extra.path, 'name': extra.name, 'state': 'absent', 'delete_key': False})
+            except (ModuleFailed, HostUnreachable) as e:
+                raise RegistryApplyError(e, report) from e
+            extra.removed = True
         return report
 
 
@@ -305,34 +405,54 @@ def report_result(report: RegistryReport, host: WindowsHost) -> dict[str, t.Any]
         'changed': report.changed,
         'msg': report.summary(),
         'values': [r.as_dict() for r in report.results],
-        'report': [r.line(report.check_mode) for r in report.results],
+        'purged': [p.as_dict() for p in report.purged],
+        'report': [r.line(report.check_mode) for r in report.results] + [p.line(report.check_mode) for p in report.purged],
         'before': report.state(after=False),
         'after': report.state(after=True),
         'created_keys': report.created_keys,
     }
     if host.diff_mode:
         result['diff'] = {'before': result['before'], 'after': result['after']}
-    if host.warnings:
-        result['warnings'] = list(host.warnings)
     return result
 
 
-def enforce_as_result(host: WindowsHost, desired: t.Sequence[DesiredValue], create_missing_keys: bool = False,
-                      missing_key_hint: str = '') -> dict[str, t.Any]:
-    """Run the engine and turn every outcome, failures included, into an Ansible result."""
-    engine = RegistryEngine(host)
-    try:
-        report = engine.enforce(desired, create_missing_keys, missing_key_hint)
-    except KeyMissing as e:
-        return {'failed': True, 'changed': False, 'msg': str(e), 'path': e.path}
-    except RegistryApplyError as e:
-        result = report_result(e.report, host)
-        result.update(msg=str(e), changed=any(r.written for r in e.report.results))
-        # a host that dropped is reported unreachable (Ansible checks failed before unreachable)
-        result['unreachable' if isinstance(e.cause, HostUnreachable) else 'failed'] = True
+def failure_result(error: Exception, host: WindowsHost) -> dict[str, t.Any]:
+    """The Ansible result for an engine failure; re-raises anything that is not one."""
+    if isinstance(error, (KeyMissing, NotFound)):
+        result = {'failed': True, 'changed': False, 'msg': str(error)}
+        if isinstance(error, KeyMissing):
+            result['path'] = error.path
+        else:
+            result['looked_for'] = error.looked_for
         return result
-    except HostUnreachable as e:
-        return {'unreachable': True, 'changed': False, 'msg': str(e)}
-    except ModuleFailed as e:
-        return {'failed': True, 'changed': False, 'msg': str(e), 'module_result': e.result}
-    return report_result(report, host)
+    if isinstance(error, RegistryApplyError):
+        result = report_result(error.report, host)
+        result.update(msg=str(error), changed=any(r.written for r in error.report.results)
+                      or any(p.removed for p in error.report.purged))
+        # a host that dropped is reported unreachable (Ansible checks failed before unreachable)
+        result['unreachable' if isinstance(error.cause, HostUnreachable) else 'failed'] = True
+        return result
+    if isinstance(error, HostUnreachable):
+        return {'unreachable': True, 'changed': False, 'msg': str(error)}
+    if isinstance(error, ModuleFailed):
+        return {'failed': True, 'changed': False, 'msg': str(error), 'module_result': error.result}
+    raise error
+
+
+ENGINE_ERRORS = (KeyMissing, NotFound, RegistryApplyError, HostUnreachable, ModuleFailed)
+
+
+def enforce_as_result(host: WindowsHost, desired: t.Sequence[DesiredValue], create_missing_keys: bool = False,
+                      missing_key_hint: str = '', purge: bool = False,
+                      engine: RegistryEngine | None = None) -> dict[str, t.Any]:
+    """Run the engine and turn every outcome, failures included, into an Ansible result."""
+    engine = engine or RegistryEngine(host)
+    try:
+        report = engine.enforce(desired, create_missing_keys, missing_key_hint, purge)
+    except ENGINE_ERRORS as e:
+        result = failure_result(e, host)
+    else:
+        result = report_result(report, host)
+    if host.warnings:
+        result['warnings'] = list(host.warnings)
+    return result

@@ -43,9 +43,10 @@ class Replies:
         return [c[0] for c in self.calls]
 
 
-def run(args, replies, check_mode=False, diff=False):
+def run(args, replies, check_mode=False, diff=False, detect_version=False):
+    """Run the action; version detection is off unless a test is about it (it adds one read)."""
     task = MagicMock(Task)
-    task.args = args
+    task.args = dict(args, detect_version=detect_version)
     task.check_mode = check_mode
     task.diff = diff
     task.async_val = 0
@@ -77,7 +78,7 @@ def test_drift_is_written_once_per_value_with_type_and_data():
     assert result['changed'] is True
     by_name = dict((v['name'], v) for v in result['values'])
     assert by_name['BackgroundScanning'] == {
-        'path': KEY, 'name': 'BackgroundScanning', 'type': 'REG_DWORD', 'expected': 1, 'found': 0,
+        'path': KEY, 'name': 'BackgroundScanning', 'view': None, 'type': 'REG_DWORD', 'expected': 1, 'found': 0,
         'found_type': 'REG_DWORD', 'drifted': True, 'status': 'data', 'changed': True,
         'reference': 'KB Q264731', 'reason': by_name['BackgroundScanning']['reason']}
     assert by_name['OpenRetryDelay']['status'] == 'missing' and by_name['OpenRetryDelay']['found'] is None
@@ -198,3 +199,37 @@ def test_regedit_disagreeing_with_the_prediction_is_warned_about():
     replies = Replies(key_stat(BackgroundScanning=dword(0), OpenRetryDelay=dword(5000)), {'changed': False})
     result = run({}, replies)
     assert any('comparison rules disagree' in w for w in result['warnings'])
+
+
+SETUP = 'HKLM:\\SOFTWARE\\Microsoft\\Exchange\\Setup'
+
+
+@pytest.mark.parametrize('build, version, warned', [(2653, '5.5', False), (6249, '2000', False), (7638, '2003', True)])
+def test_version_detection_costs_one_read_and_warns_on_2003(build, version, warned):
+    replies = Replies(key_stat(NewestBuild=dword(build)), key_stat(BackgroundScanning=dword(1), OpenRetryDelay=dword(5000)))
+    result = run({}, replies, detect_version=True, check_mode=True)
+    assert replies.calls == [('ansible.windows.win_reg_stat', {'path': SETUP}), ('ansible.windows.win_reg_stat', {'path': KEY})]
+    assert result['exchange_version'] == version and result['exchange_build'] == build
+    assert bool(result['advisories']) is warned
+    assert any('Best Practices Analyzer' in w for w in result.get('warnings', [])) is warned
+    assert result['changed'] is False  # the advice never changes what is enforced
+
+
+def test_no_advisory_when_background_scanning_is_not_one():
+    replies = Replies(key_stat(NewestBuild=dword(7638)), key_stat(BackgroundScanning=dword(0), OpenRetryDelay=dword(5000)))
+    result = run({'background_scanning': 0}, replies, detect_version=True, check_mode=True)
+    assert result['advisories'] == [] and 'warnings' not in result
+
+
+def test_unreadable_setup_key_is_a_warning_not_a_failure():
+    replies = Replies({'failed': True, 'msg': 'Unhandled exception while executing module: Requested registry access is not allowed.'},
+                      key_stat(BackgroundScanning=dword(1), OpenRetryDelay=dword(5000)))
+    result = run({}, replies, detect_version=True)
+    assert 'failed' not in result and result['exchange_version'] is None
+    assert any('could not read the Exchange version' in w for w in result['warnings'])
+
+
+def test_missing_setup_key_means_unknown_version():
+    replies = Replies({'changed': False, 'exists': False}, key_stat(BackgroundScanning=dword(1), OpenRetryDelay=dword(5000)))
+    result = run({}, replies, detect_version=True)
+    assert result['exchange_version'] is None and result['advisories'] == []

@@ -33,7 +33,7 @@ def recap(stdout):
 
 
 def test_check_mode_is_one_read_per_host_and_writes_nothing(winsim):
-    result = winsim.playbook(PLAYBOOK, '--check', '--diff')
+    result = winsim.playbook(PLAYBOOK, '--check', '--diff', '-e', 'exchange_virusscan_detect_version=false')
     for host in EXCHANGE:
         calls = winsim.calls(host)
         assert [c['module'] for c in calls] == ['ansible.windows.win_reg_stat'], host
@@ -54,7 +54,7 @@ def test_enforce_then_check_reports_no_change_and_values_are_dwords(winsim):
     winsim.clear_calls()
     check = winsim.playbook(PLAYBOOK, '--check')
     assert all(recap(check.stdout)[h]['changed'] == 0 for h in EXCHANGE)
-    assert all(len(winsim.calls(h)) == 1 for h in EXCHANGE)
+    assert all(len(winsim.calls(h)) == 2 for h in EXCHANGE)  # setup key (version) and VirusScan
 
     for name, data in (('BackgroundScanning', 1), ('OpenRetryDelay', 5000)):
         proc = winsim.adhoc('exchange', 'ansible.windows.win_reg_stat', json.dumps({'path': KEY, 'name': name}))
@@ -69,7 +69,7 @@ def test_host_without_the_store_key_fails_naming_host_and_key(winsim):
     proc = winsim.adhoc('exch-nostore', 'mapi.resilience.exchange_virusscan', '', check=False)
     assert proc.returncode != 0
     assert reply(proc, 'exch-nostore')['msg'].startswith('exch-nostore: registry key %s does not exist' % KEY)
-    assert [c['module'] for c in winsim.calls('exch-nostore')] == ['ansible.windows.win_reg_stat']
+    assert [c['module'] for c in winsim.calls('exch-nostore')] == ['ansible.windows.win_reg_stat'] * 2  # setup key, VirusScan
 
 
 def test_access_denied_is_reported_with_the_module_message(winsim):
@@ -80,7 +80,8 @@ def test_access_denied_is_reported_with_the_module_message(winsim):
 
 
 def test_host_dropping_mid_run_says_what_was_written_and_rerun_is_safe(winsim):
-    proc = winsim.adhoc('exch-drops', 'mapi.resilience.exchange_virusscan', '', check=False)
+    # the host answers two module executions, then drops: the read, one write
+    proc = winsim.adhoc('exch-drops', 'mapi.resilience.exchange_virusscan', 'detect_version=false', check=False)
     assert 'UNREACHABLE' in proc.stdout
     assert 'written before the failure: BackgroundScanning; not written: OpenRetryDelay' in proc.stdout
     values = winsim.state('exch-drops')['registry'][KEY_ID]['values']
@@ -92,7 +93,7 @@ def test_host_dropping_mid_run_says_what_was_written_and_rerun_is_safe(winsim):
     state['faults'] = {}
     state_file.write_text(json.dumps(state))
     winsim.clear_calls()
-    again = winsim.adhoc('exch-drops', 'mapi.resilience.exchange_virusscan', '')
+    again = winsim.adhoc('exch-drops', 'mapi.resilience.exchange_virusscan', 'detect_version=false')
     assert 'CHANGED' in again.stdout
     writes = [c['args']['name'] for c in winsim.calls('exch-drops') if c['module'] == 'ansible.windows.win_regedit']
     assert writes == ['OpenRetryDelay']
@@ -108,3 +109,14 @@ def test_bad_input_touches_nothing(winsim):
     assert proc.returncode != 0
     assert reply(proc, 'exch55')['msg'].startswith('option open_retry_delay: -5 is not valid')
     assert winsim.calls('exch55') == []
+
+
+def test_version_detection_is_one_more_read_and_warns_on_exchange_2003(winsim):
+    result = winsim.playbook(PLAYBOOK, '--check')
+    for host in EXCHANGE:
+        calls = winsim.calls(host)
+        assert [c['module'] for c in calls] == ['ansible.windows.win_reg_stat'] * 2, host
+        assert not any(c['changed'] for c in calls)
+    warnings = [line for line in (result.stdout + result.stderr).splitlines() if 'Best Practices Analyzer' in line]
+    assert warnings and all('exch2003' in line for line in warnings), warnings
+    assert 'exch2003: BackgroundScanning = 1 is enforced on Exchange 2003 (build 7638)' in result.stdout + result.stderr

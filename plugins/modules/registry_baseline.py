@@ -1,0 +1,236 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, mapi.resilience contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+# This is a documentation stub: the work is done by the action plugin plugins/action/registry_baseline.py,
+# which runs ansible.windows.win_reg_stat and ansible.windows.win_regedit on the Windows host.
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: registry_baseline
+short_description: Enforce a data-driven baseline of registry values, with their references and reasons
+version_added: 0.1.0
+description:
+  - Enforces a list of registry values, each with its type, data, optional registry view, and the reference and
+    reason behind it. A new knowledge-base remediation is a few lines of data, not new code.
+  - Each distinct key is read once with M(ansible.windows.win_reg_stat); each drifted value is written with one
+    M(ansible.windows.win_regedit) call with an explicit type and data. A compliant host gets no write.
+  - Values compare as win_regedit compares them, so check mode predicts exactly what a real run does. The type must
+    match (a REG_SZ C("1") is drift for a dword 1). C(string) and C(expandstring) compare case-sensitively, and
+    C(expandstring) compares the unexpanded text (C(%windir%), not C(C:\Windows)). C(multistring) compares element
+    by element, in order, ignoring case. C(binary) and C(none) compare bytes, whatever form the data was given in.
+  - With O(purge=true), values in a managed key that no setting names are removed (the key's (Default) value is
+    kept). Check mode reports them before anything is removed.
+author:
+  - mapi.resilience contributors (@mapi-resilience)
+options:
+  settings:
+    description:
+      - The values to enforce.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      path:
+        description:
+          - The key, in the form ansible.windows uses, for example C(HKLM:\SOFTWARE\Vendor\Product). Hives
+            C(HKLM:), C(HKCU:), C(HKCR:), C(HKCC:) and C(HKU:).
+        type: str
+        required: true
+      name:
+        description:
+          - The value name. An empty string is the key's (Default) value.
+        type: str
+        required: true
+      type:
+        description:
+          - The value type, with ansible.windows.win_regedit's names.
+        type: str
+        required: true
+        choices: [binary, dword, expandstring, multistring, none, qword, string]
+      data:
+        description:
+          - The data. An integer for C(dword) (0 to 4294967295) and C(qword) (0 to 18446744073709551615); a string
+            for C(string) and C(expandstring); a list of strings for C(multistring); hex bytes for C(binary) and
+            C(none), as C("hex:01,ff"), C("01,ff"), C("01ff") or a list of integers 0 to 255.
+        type: raw
+        required: true
+      view:
+        description:
+          - The registry view of 64-bit Windows. C(32) reaches the 32-bit view by adding C(Wow6432Node) to the path
+            (only for keys WOW64 redirects, under C(HKLM:\SOFTWARE), C(HKCR:) and C(HKCU:\Software\Classes));
+            C(64) or nothing uses the path as written.
+        type: str
+        choices: ['32', '64']
+      reference:
+        description: Where the setting comes from, for example a knowledge-base article.
+        type: str
+        default: ''
+      reason:
+        description: Why the value is set so; shown in the result.
+        type: str
+        default: ''
+  purge:
+    description:
+      - Remove the values of each managed key that no setting names. The (Default) value is never removed.
+    type: bool
+    default: false
+  create_keys:
+    description:
+      - Create keys that do not exist (with their parents). When C(false), a missing key fails the task, naming the
+        host and the key, before anything is written.
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
+attributes:
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  check_mode:
+    support: full
+    details: Only keys are read; the changes a real run would make, purges included, are predicted and nothing is written.
+  diff_mode:
+    support: full
+  platform:
+    platforms: windows
+notes:
+  - Bad input (a path that is not a registry path, a type that is not one of the choices, data that cannot be a value
+    of the type, a view that is neither C(32) nor C(64), the same value twice) fails before anything is sent.
+  - If a write fails part-way, the result lists what was written and what was not; re-running is safe.
+seealso:
+  - module: mapi.resilience.exchange_virusscan
+  - module: mapi.resilience.ev_profile_expire
+  - module: ansible.windows.win_regedit
+"""
+
+EXAMPLES = r"""
+- name: A site baseline
+  mapi.resilience.registry_baseline:
+    settings:
+      - path: HKLM:\SYSTEM\CurrentControlSet\Services\MSExchangeIS\VirusScan
+        name: ScanningThreads
+        type: dword
+        data: 9
+        reference: VSAPI
+        reason: 2 x CPUs + 1 on a 4-CPU server
+      - path: HKLM:\SOFTWARE\KVS\Enterprise Vault\Agents
+        view: '32'
+        name: ProfileExpire
+        type: dword
+        data: 1
+        reference: Veritas TECH49069 (Event 3230)
+        reason: Recreate EV MAPI profiles daily
+
+- name: Own a key completely (remove values nobody declared)
+  mapi.resilience.registry_baseline:
+    purge: true
+    settings:
+      - path: HKLM:\SOFTWARE\Vendor\Product
+        name: Servers
+        type: multistring
+        data: [mail1.corp.example.com, mail2.corp.example.com]
+      - path: HKLM:\SOFTWARE\Vendor\Product
+        name: Signature
+        type: binary
+        data: hex:de,ad,be,ef
+"""
+
+RETURN = r"""
+msg:
+  description: A one-line summary of what drifted and what was (or would be) set or removed.
+  returned: always
+  type: str
+  sample: "1 of 2 values set: ScanningThreads (data)"
+values:
+  description: Every managed value, with what was expected and what was found.
+  returned: success, and on a failure part-way through the writes
+  type: list
+  elements: dict
+  contains:
+    path:
+      description: The key of the value (with C(Wow6432Node) added for view C(32)).
+      type: str
+    name:
+      description: The value name.
+      type: str
+    view:
+      description: The view asked for, or null.
+      type: str
+    type:
+      description: The expected type, as win_reg_stat names it.
+      type: str
+      sample: REG_DWORD
+    expected:
+      description: The expected data (bytes as a hex string such as C(de,ad,be,ef)).
+      type: raw
+    found:
+      description: The data found, or null when the value was missing.
+      type: raw
+    found_type:
+      description: The type found, or null when the value was missing.
+      type: str
+    drifted:
+      description: Whether the value differed from what was expected.
+      type: bool
+    status:
+      description: C(ok), or why it drifted, C(missing), C(type) or C(data).
+      type: str
+    changed:
+      description: Whether this run wrote the value (always false in check mode).
+      type: bool
+    reference:
+      description: The setting's reference.
+      type: str
+    reason:
+      description: The setting's reason.
+      type: str
+purged:
+  description: Unmanaged values found in managed keys, when O(purge=true).
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    path:
+      description: The key.
+      type: str
+    name:
+      description: The value name.
+      type: str
+    found_type:
+      description: Its type.
+      type: str
+    found:
+      description: Its data.
+      type: raw
+    changed:
+      description: Whether this run removed it (always false in check mode).
+      type: bool
+report:
+  description: One line per managed or purged value, for a compliance report.
+  returned: success, and on a failure part-way through the writes
+  type: list
+  elements: str
+  sample:
+    - "ScanningThreads: drift (data), REG_DWORD 5 -> REG_DWORD 9, would set [VSAPI]"
+before:
+  description: The managed and purged values before the run, keyed by path then value name, each with C(type) and C(data).
+  returned: success
+  type: dict
+after:
+  description: The same after the run (in check mode, as a real run would leave them).
+  returned: success
+  type: dict
+created_keys:
+  description: Keys that did not exist and were (or in check mode would be) created.
+  returned: success
+  type: list
+  elements: str
+  sample: []
+"""
