@@ -49,8 +49,15 @@ class ActionModule(ActionBase):
         super().run(tmp, task_vars)
         del tmp
 
+        settings = self._task.args.get('settings')
+        if settings is not None and not isinstance(settings, list):
+            raise AnsibleActionFail('option settings: %r is not valid: expected a list of settings (dicts)' % (settings,))
+        for index, setting in enumerate(settings or []):
+            if not isinstance(setting, dict):
+                raise AnsibleActionFail('option settings[%d]: %r is not valid: expected a dict with path, name, type and data'
+                                        % (index, setting))
         # YAML reads view: 32 as an integer; accept it as the string it means
-        for setting in self._task.args.get('settings') or []:
+        for setting in settings or []:
             if isinstance(setting, dict) and isinstance(setting.get('view'), int) and not isinstance(setting.get('view'), bool):
                 setting['view'] = str(setting['view'])
         dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)

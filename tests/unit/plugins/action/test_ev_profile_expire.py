@@ -1,0 +1,100 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""ev_profile_expire with a mocked _execute_module."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible.errors import AnsibleActionFail
+
+from ansible_collections.mapi.resilience.plugins.action.ev_profile_expire import ActionModule
+
+from actionrunner import NO_KEY, Replies, dword, key_stat, run_action
+
+WOW_INSTALL = 'HKLM:\\SOFTWARE\\Wow6432Node\\KVS\\Enterprise Vault\\Install'
+WOW_AGENTS = 'HKLM:\\SOFTWARE\\Wow6432Node\\KVS\\Enterprise Vault\\Agents'
+NATIVE_AGENTS = 'HKLM:\\SOFTWARE\\KVS\\Enterprise Vault\\Agents'
+NATIVE_INSTALL = 'HKLM:\\SOFTWARE\\KVS\\Enterprise Vault\\Install'
+
+
+def run(args, replies, **kwargs):
+    return run_action(ActionModule, args, replies, host='ev', **kwargs)
+
+
+def test_auto_on_64_bit_windows_reads_twice_and_predicts():
+    replies = Replies(key_stat(Version={'type': 'REG_SZ', 'value': '12.5', 'raw_value': '12.5'}),
+                      key_stat(ProfileExpire=dword(3)))
+    result = run({}, replies, check_mode=True, diff=True)
+    assert replies.paths == [WOW_INSTALL, WOW_AGENTS] and set(replies.modules) == {'ansible.windows.win_reg_stat'}
+    assert result['changed'] is True and result['view'] == '32' and result['path'] == WOW_AGENTS
+    assert result['values'][0]['status'] == 'data' and result['values'][0]['view'] == '32'
+    assert result['diff']['after'] == {WOW_AGENTS: {'ProfileExpire': {'type': 'REG_DWORD', 'data': 1}}}
+
+
+def test_auto_on_32_bit_windows_reads_the_native_agents_key_once():
+    replies = Replies(NO_KEY, key_stat(ProfileExpire=dword(3)), {'changed': True})
+    result = run({}, replies)
+    assert replies.paths == [WOW_INSTALL, NATIVE_AGENTS, NATIVE_AGENTS]
+    assert replies.calls[2] == ('ansible.windows.win_regedit', {
+        'path': NATIVE_AGENTS, 'name': 'ProfileExpire', 'type': 'dword', 'data': 1, 'state': 'present'})
+    assert result['changed'] is True and result['view'] == '64'
+
+
+def test_compliant_host_is_not_written():
+    replies = Replies(key_stat(), key_stat(ProfileExpire=dword(1)))
+    result = run({}, replies)
+    assert result['changed'] is False and replies.modules == ['ansible.windows.win_reg_stat'] * 2
+
+
+def test_ev_installed_without_agents_key_creates_it():
+    replies = Replies(NO_KEY, NO_KEY, key_stat(), {'changed': True})
+    result = run({}, replies)
+    assert replies.paths == [WOW_INSTALL, NATIVE_AGENTS, NATIVE_INSTALL, NATIVE_AGENTS]
+    assert result['created_keys'] == [NATIVE_AGENTS] and result['values'][0]['status'] == 'missing'
+
+
+def test_no_enterprise_vault_fails_naming_host_and_keys():
+    replies = Replies(NO_KEY, NO_KEY, NO_KEY)
+    result = run({}, replies)
+    assert result['failed'] is True
+    assert result['msg'] == 'ev: Enterprise Vault not found; looked for %s, %s, %s' % (WOW_INSTALL, NATIVE_AGENTS, NATIVE_INSTALL)
+    assert replies.modules == ['ansible.windows.win_reg_stat'] * 3
+
+
+@pytest.mark.parametrize('view, agents', [('32', WOW_AGENTS), ('64', NATIVE_AGENTS), (32, WOW_AGENTS), (64, NATIVE_AGENTS)])
+def test_explicit_view_is_one_read(view, agents):
+    replies = Replies(key_stat(ProfileExpire=dword(1)))
+    result = run({'view': view}, replies, check_mode=True)
+    assert replies.paths == [agents] and result['changed'] is False and result['view'] == str(view)
+
+
+def test_explicit_view_without_ev_there_fails():
+    replies = Replies(NO_KEY, NO_KEY)
+    result = run({'view': '32'}, replies)
+    assert result['failed'] and WOW_INSTALL in result['msg'] and result['looked_for'] == [WOW_AGENTS, WOW_INSTALL]
+
+
+def test_zero_is_refused_with_the_reason_unless_allowed():
+    with pytest.raises(AnsibleActionFail, match='profile_expire: 0 is refused: 0 deletes every Enterprise Vault-created MAPI profile'):
+        run({'profile_expire': 0}, Replies())
+    result = run({'profile_expire': 0, 'allow_zero': True}, Replies(key_stat(), key_stat(ProfileExpire=dword(0))))
+    assert result['changed'] is False
+
+
+@pytest.mark.parametrize('args, needle', [
+    ({'profile_expire': -1}, 'profile_expire'),
+    ({'profile_expire': 4294967296}, 'profile_expire'),
+    ({'profile_expire': 'daily'}, 'profile_expire'),
+    ({'profile_expire': True}, 'profile_expire'),
+    ({'profile_expire': 1.5}, 'profile_expire'),
+    ({'view': '16'}, 'view'),
+    ({'view': 'wow'}, 'view'),
+    ({'allow_zero': 'perhaps'}, 'allow_zero'),
+])
+def test_bad_input_fails_before_anything_is_sent(args, needle):
+    replies = Replies()
+    with pytest.raises(AnsibleActionFail) as err:
+        run(args, replies)
+    assert needle in str(err.value) and str(list(args.values())[0]) in str(err.value)
+    assert replies.calls == []

@@ -1,0 +1,117 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""registry_baseline with a mocked _execute_module: one read per key, writes for drift, purge, every type."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible.errors import AnsibleActionFail
+
+from ansible_collections.mapi.resilience.plugins.action.registry_baseline import ActionModule
+
+from actionrunner import NO_KEY, Replies, dword, key_stat, run_action
+
+KEY = 'HKLM:\\SOFTWARE\\Vendor\\Product'
+OTHER = 'HKLM:\\SOFTWARE\\Vendor\\Other'
+
+
+def setting(name, vtype, data, path=KEY, **extra):
+    return dict(path=path, name=name, type=vtype, data=data, **extra)
+
+
+def run(args, replies, **kwargs):
+    return run_action(ActionModule, args, replies, host='winhost', **kwargs)
+
+
+def test_one_read_per_distinct_key_and_writes_for_drift_only():
+    replies = Replies(key_stat(A=dword(1), B=dword(0)), key_stat(), {'changed': True}, {'changed': True})
+    result = run({'settings': [setting('A', 'dword', 1), setting('B', 'dword', 2), setting('C', 'string', 'x', path=OTHER.lower())]},
+                 replies)
+    assert replies.paths == [KEY, OTHER.lower(), KEY, OTHER.lower()]
+    assert [c[1].get('name') for c in replies.calls[2:]] == ['B', 'C']
+    assert [v['status'] for v in result['values']] == ['ok', 'data', 'missing']
+
+
+@pytest.mark.parametrize('vtype, data, stored, status', [
+    ('string', 'Abc', {'type': 'REG_SZ', 'value': 'abc', 'raw_value': 'abc'}, 'data'),
+    ('expandstring', '%windir%\\a', {'type': 'REG_EXPAND_SZ', 'value': 'C:\\Windows\\a', 'raw_value': '%windir%\\a'}, 'ok'),
+    ('expandstring', 'C:\\Windows\\a', {'type': 'REG_EXPAND_SZ', 'value': 'C:\\Windows\\a', 'raw_value': '%windir%\\a'}, 'data'),
+    ('multistring', ['A', 'b'], {'type': 'REG_MULTI_SZ', 'value': ['a', 'B'], 'raw_value': ['a', 'B']}, 'ok'),
+    ('multistring', ['b', 'a'], {'type': 'REG_MULTI_SZ', 'value': ['a', 'b'], 'raw_value': ['a', 'b']}, 'data'),
+    ('qword', 18446744073709551615, {'type': 'REG_QWORD', 'value': 18446744073709551615, 'raw_value': 18446744073709551615}, 'ok'),
+    ('binary', 'hex:DE,AD', {'type': 'REG_BINARY', 'value': [222, 173], 'raw_value': ['0xde', '0xad']}, 'ok'),
+    ('binary', [222, 173], {'type': 'REG_BINARY', 'value': [222, 173], 'raw_value': ['0xde', '0xad']}, 'ok'),
+    ('binary', 'dead', {'type': 'REG_NONE', 'value': [222, 173], 'raw_value': ['0xde', '0xad']}, 'type'),
+    ('none', '', {'type': 'REG_NONE', 'value': [], 'raw_value': []}, 'ok'),
+    ('dword', 1, {'type': 'REG_SZ', 'value': '1', 'raw_value': '1'}, 'type'),
+])
+def test_every_type_compares_as_win_regedit_does(vtype, data, stored, status):
+    result = run({'settings': [setting('V', vtype, data)]}, Replies(key_stat(V=stored)), check_mode=True)
+    assert result['values'][0]['status'] == status
+    assert result['changed'] is (status != 'ok')
+
+
+def test_view_32_adds_wow6432node():
+    replies = Replies(key_stat(V=dword(1)))
+    result = run({'settings': [setting('V', 'dword', 1, view='32')]}, replies, check_mode=True)
+    assert replies.paths == ['HKLM:\\SOFTWARE\\Wow6432Node\\Vendor\\Product']
+    assert result['values'][0]['view'] == '32'
+
+
+def test_purge_is_reported_in_check_mode_then_removes_only_values():
+    stat = key_stat(Keep=dword(1), Stale={'type': 'REG_SZ', 'value': 'x', 'raw_value': 'x'},
+                    **{'': {'type': 'REG_SZ', 'value': 'd', 'raw_value': 'd'}})
+    check = run({'settings': [setting('Keep', 'dword', 1)], 'purge': True}, Replies(stat), check_mode=True)
+    assert check['changed'] is True and [p['name'] for p in check['purged']] == ['Stale']
+    assert check['report'][-1] == KEY + '\\Stale: unmanaged, REG_SZ x, would remove'
+    replies = Replies(stat, {'changed': True})
+    real = run({'settings': [setting('Keep', 'dword', 1)], 'purge': True}, replies)
+    assert replies.calls[1] == ('ansible.windows.win_regedit', {'path': KEY, 'name': 'Stale', 'state': 'absent', 'delete_key': False})
+    assert real['purged'][0]['changed'] is True
+
+
+def test_missing_key_without_create_keys_fails_before_writing():
+    replies = Replies(key_stat(), NO_KEY)
+    result = run({'settings': [setting('A', 'dword', 1), setting('B', 'dword', 1, path=OTHER)], 'create_keys': False}, replies)
+    assert result['failed'] and 'winhost: registry key %s does not exist' % OTHER in result['msg']
+    assert replies.modules == ['ansible.windows.win_reg_stat'] * 2
+
+
+@pytest.mark.parametrize('settings, needle', [
+    ([setting('V', 'dword', -1)], 'settings[0].data'),
+    ([setting('V', 'dword', 'many')], 'settings[0].data'),
+    ([setting('V', 'dword', 4294967296)], 'settings[0].data'),
+    ([setting('V', 'qword', 18446744073709551616)], 'settings[0].data'),
+    ([setting('V', 'dword', True)], 'settings[0].data'),
+    ([setting('V', 'string', 5)], 'settings[0].data'),
+    ([setting('V', 'multistring', 'a')], 'settings[0].data'),
+    ([setting('V', 'binary', 'not hex')], 'settings[0].data'),
+    ([setting('V', 'binary', '0x1')], 'settings[0].data'),
+    ([setting('V', 'none', [300])], 'settings[0].data'),
+    ([setting('V', 'sz', 'x')], 'sz'),
+    ([setting('V', 'dword', 1, path='HKEY_LOCAL_MACHINE\\SOFTWARE\\X')], 'settings[0].path'),
+    ([setting('V', 'dword', 1, path='C:\\Windows')], 'settings[0].path'),
+    ([setting('V', 'dword', 1, view='16')], 'view'),
+    ([setting('V', 'dword', 1, view='32', path='HKLM:\\SYSTEM\\CurrentControlSet')], 'settings[0].view'),
+    ([setting('V', 'dword', 1, view='32', path='HKLM:\\SOFTWARE\\Wow6432Node\\X')], 'settings[0].view'),
+    ([setting('V', 'dword', 1), setting('v', 'dword', 2)], 'settings[1]'),
+    ('not a list', 'settings'),
+    ([{'path': KEY, 'name': 'V', 'type': 'dword'}], 'data'),
+])
+def test_bad_input_fails_before_anything_is_sent(settings, needle):
+    replies = Replies()
+    with pytest.raises(AnsibleActionFail) as err:
+        run({'settings': settings}, replies)
+    assert needle in str(err.value)
+    assert replies.calls == []
+
+
+def test_bad_purge_value():
+    with pytest.raises(AnsibleActionFail, match='purge'):
+        run({'settings': [setting('V', 'dword', 1)], 'purge': 'sometimes'}, Replies())
+
+
+def test_a_setting_that_is_not_a_dict_is_named():
+    with pytest.raises(AnsibleActionFail, match=r"option settings\[1\]: 'V=1' is not valid"):
+        run({'settings': [setting('V', 'dword', 1), 'V=1']}, Replies())

@@ -1,0 +1,81 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""playbooks/site.yml over the simulated estate: converge, repeat runs, round trips, EV paths."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import ROOT
+
+SITE = ROOT / 'playbooks' / 'site.yml'
+EXCHANGE = ('exch55', 'exch2000', 'exch2003')
+EV = ('ev32', 'ev64')
+WOW_AGENTS = 'HKLM\\software\\wow6432node\\kvs\\enterprise vault\\agents'
+NATIVE_AGENTS = 'HKLM\\software\\kvs\\enterprise vault\\agents'
+
+
+def recap(stdout):
+    out = {}
+    for line in stdout.split('PLAY RECAP')[-1].splitlines():
+        if ' : ' in line:
+            host, counts = line.split(' : ', 1)
+            out[host.strip()] = dict((k, int(v)) for k, v in (kv.split('=') for kv in counts.split()))
+    return out
+
+
+def profile_expire(state, key_id):
+    key = state['registry'].get(key_id)
+    return None if key is None else key['values'].get('ProfileExpire')
+
+
+def test_site_converges_then_repeat_and_check_runs_change_nothing(winsim):
+    # check mode first: EV hosts at most 2 reads, Exchange hosts 2 (version + VirusScan) + 1 (baseline); no writes
+    check = winsim.playbook(SITE, '--check')
+    for host in EV:
+        calls = winsim.calls(host)
+        assert len(calls) <= 2 and all(c['module'] == 'ansible.windows.win_reg_stat' for c in calls), (host, calls)
+        assert recap(check.stdout)[host]['changed'] == 1
+    for host in EXCHANGE:
+        assert [c['module'] for c in winsim.calls(host)] == ['ansible.windows.win_reg_stat'] * 3, host
+
+    first = winsim.playbook(SITE)
+    assert all(recap(first.stdout)[h]['changed'] >= 1 for h in EXCHANGE + EV)
+    second = winsim.playbook(SITE)
+    assert all(recap(second.stdout)[h]['changed'] == 0 for h in EXCHANGE + EV), second.stdout[-2000:]
+    again_check = winsim.playbook(SITE, '--check')
+    assert all(recap(again_check.stdout)[h]['changed'] == 0 for h in EXCHANGE + EV)
+
+    # each EV server has ProfileExpire 1 at its own path, and nothing was written at the other
+    ev32, ev64 = winsim.state('ev32'), winsim.state('ev64')
+    assert profile_expire(ev32, NATIVE_AGENTS) == {'kind': 'DWord', 'data': 1}
+    assert WOW_AGENTS not in ev32['registry']
+    assert profile_expire(ev64, WOW_AGENTS) == {'kind': 'DWord', 'data': 1}
+    assert NATIVE_AGENTS not in ev64['registry']
+    for host in EV:
+        writes = [c['args']['path'] for c in winsim.calls(host) if c['module'] == 'ansible.windows.win_regedit']
+        assert len(writes) == 1
+    assert json.dumps(winsim.calls('ev32')).count('Wow6432Node\\\\KVS\\\\Enterprise Vault\\\\Agents') == 0
+
+
+def test_exchange_2003_gets_the_background_scanning_warning(winsim):
+    result = winsim.playbook(SITE, '--check', '--limit', 'exchange')
+    text = result.stdout + result.stderr
+    assert 'exch2003: BackgroundScanning = 1 is enforced on Exchange 2003 (build 7638)' in text
+    assert 'exch55: BackgroundScanning' not in text and 'exch2000: BackgroundScanning' not in text
+
+
+def test_ev_profile_expire_explicit_view_is_one_read(winsim):
+    winsim.adhoc('ev64', 'mapi.resilience.ev_profile_expire', 'view=32', '--check')
+    assert [c['args']['path'] for c in winsim.calls('ev64')] == ['HKLM:\\SOFTWARE\\Wow6432Node\\KVS\\Enterprise Vault\\Agents']
+
+
+def test_host_without_enterprise_vault_fails_naming_keys(winsim):
+    proc = winsim.adhoc('exch55', 'mapi.resilience.ev_profile_expire', '', '--check', check=False)
+    assert proc.returncode != 0
+    assert 'exch55: Enterprise Vault not found; looked for HKLM:\\\\SOFTWARE\\\\Wow6432Node\\\\KVS\\\\Enterprise Vault\\\\Install' in proc.stdout
+
+
+def test_zero_is_refused(winsim):
+    proc = winsim.adhoc('ev64', 'mapi.resilience.ev_profile_expire', 'profile_expire=0', check=False)
+    assert 'profile_expire: 0 is refused' in proc.stdout and winsim.calls('ev64') == []
