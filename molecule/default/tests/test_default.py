@@ -9,17 +9,46 @@ import json
 import pytest
 
 VIRUSSCAN = 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIS\\VirusScan'
+EV_NATIVE = 'HKLM:\\SOFTWARE\\KVS\\Enterprise Vault'
+EV_WOW = 'HKLM:\\SOFTWARE\\Wow6432Node\\KVS\\Enterprise Vault'
+
+
+def reg_stat(host, path, name=None):
+    args = {'path': path}
+    if name is not None:
+        args['name'] = name
+    return host.ansible('ansible.windows.win_reg_stat', json.dumps(args), check=True)
+
+
+def groups(host):
+    return host.ansible.get_variables().get('group_names', [])
 
 
 @pytest.mark.parametrize('name, data', [('BackgroundScanning', 1), ('OpenRetryDelay', 5000)])
 def test_virusscan_value_is_a_dword_with_the_kb_data(host, name, data):
-    stat = host.ansible('ansible.windows.win_reg_stat', json.dumps({'path': VIRUSSCAN, 'name': name}), check=True)
+    if 'exchange' not in groups(host):
+        return  # an Enterprise Vault server: nothing to check here
+    stat = reg_stat(host, VIRUSSCAN, name)
     assert stat['exists'] is True
     assert stat['type'] == 'REG_DWORD'
     assert stat['value'] == data
 
 
-def test_module_in_check_mode_finds_nothing_to_change(host):
-    result = host.ansible('mapi.resilience.exchange_virusscan', check=True)
+def test_profile_expire_is_one_day_where_enterprise_vault_lives(host):
+    if 'enterprise_vault' not in groups(host):
+        return  # an Exchange server: nothing to check here
+    wow_install = reg_stat(host, EV_WOW + '\\Install')['exists']
+    here, other = (EV_WOW, EV_NATIVE) if wow_install else (EV_NATIVE, EV_WOW)
+    stat = reg_stat(host, here + '\\Agents', 'ProfileExpire')
+    assert stat['exists'] and stat['type'] == 'REG_DWORD' and stat['value'] == 1
+    # nothing was written in the other registry view
+    assert reg_stat(host, other + '\\Agents')['exists'] is False
+
+
+def test_modules_in_check_mode_find_nothing_to_change(host):
+    if 'exchange' in groups(host):
+        result = host.ansible('mapi.resilience.exchange_virusscan', check=True)
+    else:
+        result = host.ansible('mapi.resilience.ev_profile_expire', check=True)
     assert result['changed'] is False
-    assert [v['status'] for v in result['values']] == ['ok', 'ok']
+    assert all(v['status'] == 'ok' for v in result['values'])
