@@ -43,9 +43,9 @@ def refuse_loose_integers(task_args: dict[str, t.Any], remediations: t.Sequence[
     for r in remediations:
         raw = task_args.get(r.option)
         if r.type in ('dword', 'qword') and isinstance(raw, (bool, float)):
-            raise AnsibleActionFail(str(RegistryInputError(
-                r.option, raw, 'an integer from 0 to %d (%s)' % (0xFFFFFFFF if r.type == 'dword' else 0xFFFFFFFFFFFFFFFF,
-                                                                REG_TYPES[r.type]))))
+            maximum = 0xFFFFFFFF if r.type == 'dword' else 0xFFFFFFFFFFFFFFFF
+            expected = 'an integer from 0 to %d (%s)' % (maximum, REG_TYPES[r.type])
+            raise AnsibleActionFail(str(RegistryInputError(r.option, raw, expected)))
 
 
 def desired_values(remediations: t.Sequence[Remediation], args: dict[str, t.Any], path: str,

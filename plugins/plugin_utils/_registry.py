@@ -232,8 +232,8 @@ class PurgeResult:
 
     def line(self, check_mode: bool) -> str:
         verb = 'would remove' if check_mode else ('removed' if self.removed else 'NOT removed')
-        return '%s\\%s: unmanaged, %s %s, %s' % (self.path, self.name, self.found.type,
-                                                display(self.found.type, self.found.data), verb)
+        found = '%s %s' % (self.found.type, display(self.found.type, self.found.data))
+        return '%s\\%s: unmanaged, %s, %s' % (self.path, self.name, found, verb)
 
     def as_dict(self) -> dict[str, t.Any]:
         return {'path': self.path, 'name': self.name, 'found_type': self.found.type,
