@@ -25,6 +25,16 @@ def ensure_collection_link():
         link.symlink_to(pathlib.Path('..') / '..' / '..' / '..')
 
 
+def recap(stdout):
+    """{host: {ok: n, changed: n, ...}} from an ansible-playbook PLAY RECAP."""
+    out = {}
+    for line in stdout.split('PLAY RECAP')[-1].splitlines():
+        if ' : ' in line:
+            host, counts = line.split(' : ', 1)
+            out[host.strip()] = dict((k, int(v)) for k, v in (kv.split('=') for kv in counts.split()))
+    return out
+
+
 class Winsim(object):
     """Runs Ansible against the simulated estate with a private state directory."""
 

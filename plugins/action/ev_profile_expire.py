@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 from ansible.errors import AnsibleActionFail
-from ansible.plugins.action import ActionBase
 
 from ansible_collections.mapi.resilience.plugins.plugin_utils._baselines import (
     EV_AGENTS_KEY,
@@ -26,7 +25,7 @@ from ansible_collections.mapi.resilience.plugins.plugin_utils._registry import (
     enforce_as_result,
     failure_result,
 )
-from ansible_collections.mapi.resilience.plugins.plugin_utils._windows import WindowsHost
+from ansible_collections.mapi.resilience.plugins.plugin_utils._windows import WindowsAction, WindowsHost
 
 ARGUMENT_SPEC = dict(remediation_spec(EV_PROFILE_EXPIRE))
 ARGUMENT_SPEC.update(
@@ -35,13 +34,8 @@ ARGUMENT_SPEC.update(
 )
 
 
-class ActionModule(ActionBase):
+class ActionModule(WindowsAction):
     """Enforce Enterprise Vault's ProfileExpire (Veritas TECH49069, Event 3230)."""
-
-    TRANSFERS_FILES = False
-    _requires_connection = True
-    _supports_check_mode = True
-    _supports_async = False
 
     def run(self, tmp=None, task_vars=None):
         super().run(tmp, task_vars)

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-from ansible.plugins.action import ActionBase
 
 from ansible_collections.mapi.resilience.plugins.plugin_utils._baselines import (
     EXCHANGE_BUILD_VALUE,
@@ -26,7 +25,7 @@ from ansible_collections.mapi.resilience.plugins.plugin_utils._registry import (
     enforce_as_result,
     failure_result,
 )
-from ansible_collections.mapi.resilience.plugins.plugin_utils._windows import ModuleFailed, WindowsHost
+from ansible_collections.mapi.resilience.plugins.plugin_utils._windows import ModuleFailed, WindowsAction, WindowsHost
 
 ARGUMENT_SPEC = dict(remediation_spec(EXCHANGE_VIRUSSCAN))
 ARGUMENT_SPEC.update(
@@ -38,13 +37,8 @@ MISSING_KEY_HINT = ('is the Exchange Information Store installed on this host? '
                     'Set create_key=true to create the key')
 
 
-class ActionModule(ActionBase):
+class ActionModule(WindowsAction):
     """Enforce the Information Store's VirusScan values (KB Q264731)."""
-
-    TRANSFERS_FILES = False
-    _requires_connection = True
-    _supports_check_mode = True
-    _supports_async = False
 
     def run(self, tmp=None, task_vars=None):
         super().run(tmp, task_vars)

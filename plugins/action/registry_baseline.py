@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 from ansible.errors import AnsibleActionFail
-from ansible.plugins.action import ActionBase
 
 from ansible_collections.mapi.resilience.plugins.plugin_utils._registry import (
     REG_TYPES,
@@ -17,7 +16,7 @@ from ansible_collections.mapi.resilience.plugins.plugin_utils._registry import (
     enforce_as_result,
     validate_path,
 )
-from ansible_collections.mapi.resilience.plugins.plugin_utils._windows import WindowsHost
+from ansible_collections.mapi.resilience.plugins.plugin_utils._windows import WindowsAction, WindowsHost
 
 ARGUMENT_SPEC = {
     'settings': {
@@ -37,13 +36,8 @@ ARGUMENT_SPEC = {
 }
 
 
-class ActionModule(ActionBase):
+class ActionModule(WindowsAction):
     """Enforce a list of registry values: one read per key, writes for drift only."""
-
-    TRANSFERS_FILES = False
-    _requires_connection = True
-    _supports_check_mode = True
-    _supports_async = False
 
     def run(self, tmp=None, task_vars=None):
         super().run(tmp, task_vars)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import typing as t
 
 from ansible.errors import AnsibleConnectionFailure
+from ansible.plugins.action import ActionBase
 
 
 class WindowsHostError(Exception):
@@ -79,3 +80,12 @@ class WindowsHost:
         if result.get('failed'):
             raise ModuleFailed(self.name, module, result)
         return result
+
+
+class WindowsAction(ActionBase):
+    """Base of this collection's action plugins: controller-side, check mode predicted, no async, no files."""
+
+    TRANSFERS_FILES = False
+    _requires_connection = True
+    _supports_check_mode = True
+    _supports_async = False

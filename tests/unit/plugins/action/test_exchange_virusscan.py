@@ -4,57 +4,21 @@
 
 from __future__ import annotations
 
-from unittest.mock import MagicMock
-
 import pytest
 
 from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure
-from ansible.playbook.task import Task
 
 from ansible_collections.mapi.resilience.plugins.action.exchange_virusscan import ActionModule
+
+from actionrunner import Replies, dword, key_stat, run_action
 
 KEY = 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIS\\VirusScan'
 
 
-def dword(value):
-    return {'type': 'REG_DWORD', 'value': value, 'raw_value': value}
-
-
-def key_stat(**props):
-    return {'changed': False, 'exists': True, 'properties': props, 'sub_keys': []}
-
-
-class Replies:
-    """Plays recorded module replies in order and records each call."""
-
-    def __init__(self, *replies):
-        self.replies = list(replies)
-        self.calls = []
-
-    def __call__(self, module_name, module_args, task_vars):
-        self.calls.append((module_name, dict(module_args)))
-        reply = self.replies.pop(0)
-        if isinstance(reply, Exception):
-            raise reply
-        return reply
-
-    @property
-    def modules(self):
-        return [c[0] for c in self.calls]
-
-
 def run(args, replies, check_mode=False, diff=False, detect_version=False):
     """Run the action; version detection is off unless a test is about it (it adds one read)."""
-    task = MagicMock(Task)
-    task.args = dict(args, detect_version=detect_version)
-    task.check_mode = check_mode
-    task.diff = diff
-    task.async_val = 0
-    play_context = MagicMock()
-    play_context.check_mode = check_mode
-    action = ActionModule(task, MagicMock(), play_context, loader=None, templar=None, shared_loader_obj=None)
-    action._execute_module = replies
-    return action.run(task_vars={'inventory_hostname': 'exch55'})
+    return run_action(ActionModule, dict(args, detect_version=detect_version), replies,
+                      check_mode=check_mode, diff=diff, host='exch55')
 
 
 def test_compliant_host_gets_one_read_and_no_write():

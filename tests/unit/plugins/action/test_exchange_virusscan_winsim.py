@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import ROOT
+from conftest import ROOT, recap
 
 PLAYBOOK = ROOT / 'playbooks' / 'exchange_virusscan.yml'
 EXCHANGE = ('exch55', 'exch2000', 'exch2003')
@@ -20,16 +20,6 @@ def reply(proc, host):
         if line.startswith(host + ' | ') and ' => ' in line:
             return json.loads(line.split(' => ', 1)[1])
     raise AssertionError('no result for %s in:\n%s' % (host, proc.stdout))
-
-
-def recap(stdout):
-    """{host: {ok: n, changed: n, ...}} from the PLAY RECAP."""
-    out = {}
-    for line in stdout.split('PLAY RECAP')[-1].splitlines():
-        if ' : ' in line:
-            host, counts = line.split(' : ', 1)
-            out[host.strip()] = dict((k, int(v)) for k, v in (kv.split('=') for kv in counts.split()))
-    return out
 
 
 def test_check_mode_is_one_read_per_host_and_writes_nothing(winsim):

@@ -6,22 +6,13 @@ from __future__ import annotations
 
 import json
 
-from conftest import ROOT
+from conftest import ROOT, recap
 
 SITE = ROOT / 'playbooks' / 'site.yml'
 EXCHANGE = ('exch55', 'exch2000', 'exch2003')
 EV = ('ev32', 'ev64')
 WOW_AGENTS = 'HKLM\\software\\wow6432node\\kvs\\enterprise vault\\agents'
 NATIVE_AGENTS = 'HKLM\\software\\kvs\\enterprise vault\\agents'
-
-
-def recap(stdout):
-    out = {}
-    for line in stdout.split('PLAY RECAP')[-1].splitlines():
-        if ' : ' in line:
-            host, counts = line.split(' : ', 1)
-            out[host.strip()] = dict((k, int(v)) for k, v in (kv.split('=') for kv in counts.split()))
-    return out
 
 
 def profile_expire(state, key_id):
