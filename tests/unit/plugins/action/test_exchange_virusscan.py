@@ -115,6 +115,15 @@ def test_bad_input_fails_before_anything_is_sent(args, option):
     assert replies.calls == []
 
 
+@pytest.mark.parametrize('option', ['create_key', 'detect_version'])
+def test_bad_boolean_options(option):
+    replies = Replies()
+    task_args = {option: 'sometimes'}
+    with pytest.raises(AnsibleActionFail, match=option):
+        run_action(ActionModule, task_args, replies)
+    assert replies.calls == []
+
+
 def test_unknown_option_is_refused():
     with pytest.raises(AnsibleActionFail, match='bitness'):
         run({'bitness': 32}, Replies())

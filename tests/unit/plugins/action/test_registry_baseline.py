@@ -107,9 +107,12 @@ def test_bad_input_fails_before_anything_is_sent(settings, needle):
     assert replies.calls == []
 
 
-def test_bad_purge_value():
-    with pytest.raises(AnsibleActionFail, match='purge'):
-        run({'settings': [setting('V', 'dword', 1)], 'purge': 'sometimes'}, Replies())
+@pytest.mark.parametrize('option', ['purge', 'create_keys'])
+def test_bad_boolean_options(option):
+    replies = Replies()
+    with pytest.raises(AnsibleActionFail, match=option):
+        run({'settings': [setting('V', 'dword', 1)], option: 'sometimes'}, replies)
+    assert replies.calls == []
 
 
 def test_a_setting_that_is_not_a_dict_is_named():
