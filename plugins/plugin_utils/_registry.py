@@ -305,6 +305,11 @@ class NotFound(Exception):
         self.looked_for = list(looked_for)
 
 
+def _key_id(path: str) -> str:
+    """Key paths are case-insensitive, and a trailing backslash names the same key."""
+    return path.lower().rstrip('\\')
+
+
 class RegistryEngine:
     """Enforces desired values on one host with one read per key and one write per drifted value.
 
@@ -317,7 +322,7 @@ class RegistryEngine:
 
     def read_key(self, path: str) -> dict[str, tuple[str, FoundValue]] | None:
         """{lower-cased name: (name, value)} for every value of ``path`` (names are case-insensitive), or None."""
-        kid = path.lower().rstrip('\\')
+        kid = _key_id(path)
         if kid not in self._keys:
             result = self.host.run(REG_STAT, {'path': path})
             if not result.get('exists'):
@@ -344,29 +349,26 @@ class RegistryEngine:
         """Read each distinct key once and compare every desired value with what was found."""
         created: list[str] = []
         results = []
-        managed: dict[str, set[str]] = {}
+        managed: dict[str, tuple[str, set[str]]] = {}  # key id -> (path as first given, managed value names)
         for want in desired:
             key = self.read_key(want.path)
-            kid = want.path.lower().rstrip('\\')
-            if key is None and not any(c.lower().rstrip('\\') == kid for c in created):
-                if not create_missing_keys:
-                    raise KeyMissing(self.host.name, want.path, missing_key_hint)
-                created.append(want.path)
+            kid = _key_id(want.path)
+            if kid not in managed:
+                managed[kid] = (want.path, set())
+                if key is None:
+                    if not create_missing_keys:
+                        raise KeyMissing(self.host.name, want.path, missing_key_hint)
+                    created.append(want.path)
+            managed[kid][1].add(want.name.lower())
             found = (key or {}).get(want.name.lower())
-            managed.setdefault(kid, set()).add(want.name.lower())
             results.append(ValueResult(want, found[1] if found else None, compare(want, found[1] if found else None)))
         purged = []
         if purge:
-            seen = set()
-            for want in desired:
-                kid = want.path.lower().rstrip('\\')
-                if kid in seen:
-                    continue
-                seen.add(kid)
-                for lname, (name, value) in sorted((self.read_key(want.path) or {}).items()):
+            for path, names in managed.values():
+                for lname, (name, value) in sorted((self.read_key(path) or {}).items()):
                     # the (Default) value is never purged: removing it is rarely what a baseline means
-                    if lname and lname not in managed[kid]:
-                        purged.append(PurgeResult(want.path, name, value))
+                    if lname and lname not in names:
+                        purged.append(PurgeResult(path, name, value))
         return RegistryReport(results, created, self.host.check_mode, purged)
 
     def enforce(self, desired: t.Sequence[DesiredValue], create_missing_keys: bool = False,
