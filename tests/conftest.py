@@ -18,11 +18,22 @@ BIN = pathlib.Path(sys.executable).parent
 
 
 def ensure_collection_link():
-    """The simulation finds mapi.resilience through .build/collections (made by `make setup`)."""
+    """The simulation finds mapi.resilience through .build/collections (made by `make setup`).
+
+    Safe when several pytest-xdist workers (or tox envs) start at once: the link is made under a
+    private name and renamed into place, and a link another process made first is kept.
+    """
     link = ROOT / '.build' / 'collections' / 'ansible_collections' / 'mapi' / 'resilience'
-    if not link.exists():
-        link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(pathlib.Path('..') / '..' / '..' / '..')
+    if link.exists():
+        return
+    link.parent.mkdir(parents=True, exist_ok=True)
+    tmp = link.with_name('.resilience.%d' % os.getpid())
+    try:
+        tmp.unlink()
+    except FileNotFoundError:
+        pass
+    tmp.symlink_to(pathlib.Path('..') / '..' / '..' / '..')
+    os.replace(str(tmp), str(link))  # atomic; both candidates point at the same checkout
 
 
 def recap(stdout):
