@@ -54,5 +54,7 @@ def run_action(action_class, args, replies, check_mode=False, diff=False, host='
     play_context = MagicMock()
     play_context.check_mode = check_mode
     action = action_class(task, MagicMock(), play_context, loader=None, templar=None, shared_loader_obj=None)
+    # the plugin loader sets this; ansible-core 2.16 names it in validate_argument_spec's unsupported-option error
+    action._load_name = 'mapi.resilience.' + action_class.__module__.rsplit('.', 1)[-1]
     action._execute_module = replies
     return action.run(task_vars={'inventory_hostname': host})
