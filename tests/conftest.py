@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -43,6 +44,23 @@ def recap(stdout):
         if ' : ' in line:
             host, counts = line.split(' : ', 1)
             out[host.strip()] = dict((k, int(v)) for k, v in (kv.split('=') for kv in counts.split()))
+    return out
+
+
+def warnings(proc):
+    """The ``[WARNING]:`` messages of an ansible run, each on one line with its whitespace collapsed.
+
+    ansible-core 2.16-2.18 wrap a warning at the terminal width (79 columns when output is a pipe);
+    2.19 does not. Match warning text through this, never line by line in the raw output.
+    """
+    out = []
+    for chunk in re.split(r'^\[WARNING\]: ?', proc.stdout + '\n' + proc.stderr, flags=re.M)[1:]:
+        lines = []
+        for line in chunk.splitlines():
+            if not line.strip() or line.startswith('['):
+                break
+            lines.append(line)
+        out.append(' '.join(' '.join(lines).split()))
     return out
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import ROOT, recap
+from conftest import ROOT, recap, warnings
 
 PLAYBOOK = ROOT / 'playbooks' / 'exchange_virusscan.yml'
 EXCHANGE = ('exch55', 'exch2000', 'exch2003')
@@ -107,6 +107,6 @@ def test_version_detection_is_one_more_read_and_warns_on_exchange_2003(winsim):
         calls = winsim.calls(host)
         assert [c['module'] for c in calls] == ['ansible.windows.win_reg_stat'] * 2, host
         assert not any(c['changed'] for c in calls)
-    warnings = [line for line in (result.stdout + result.stderr).splitlines() if 'Best Practices Analyzer' in line]
-    assert warnings and all('exch2003' in line for line in warnings), warnings
-    assert 'exch2003: BackgroundScanning = 1 is enforced on Exchange 2003 (build 7638)' in result.stdout + result.stderr
+    advisories = [w for w in warnings(result) if 'Best Practices Analyzer' in w]
+    assert advisories and all('exch2003' in w for w in advisories), advisories
+    assert any('exch2003: BackgroundScanning = 1 is enforced on Exchange 2003 (build 7638)' in w for w in advisories)
