@@ -1,6 +1,21 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Fixtures shared by the unit tests and the simulator's contract tests."""
+"""Fixtures shared by the unit tests and the simulator's contract tests.
+
+The tests run in parallel (pytest-xdist, ``make units``) and under several ansible-core versions (tox,
+``make matrix``). For that to stay correct, a test that touches the simulated estate:
+
+- takes the ``winsim`` fixture: its state directory (host state, locks, call logs) lies under the test's
+  own ``tmp_path``, so no two tests share a host; never use the repository's ``.winsim/`` (``make demo``'s)
+  or another fixed path for state or output, and write generated playbooks under ``tmp_path`` too;
+- runs Ansible through ``winsim.playbook`` / ``winsim.adhoc``: they use the ``ansible-playbook`` of the
+  Python that runs pytest (``BIN``), so each tox env tests its own ansible-core;
+- asserts state, call-log counts and order, and lower bounds on time, never an upper bound on how long
+  something took (the machines are shared and loaded);
+- matches Ansible warnings through ``warnings(proc)`` (older cores wrap them at 79 columns).
+
+The only shared path is the ``.build/collections`` link, made once and race-free.
+"""
 
 from __future__ import annotations
 
