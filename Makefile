@@ -54,7 +54,12 @@ demo: setup reset-estate
 	@grep -qE 'changed=[1-9]' .build/demo-rerun.log && { echo "re-run changed something"; exit 1; } || true
 	@$(BIN)/python tests/winsim/calls.py --state-dir .winsim
 
-test: setup sanity units lint molecule matrix
+# sanity, ansible-lint and molecule each keep about one core busy: run them side by side (each one's output
+# is printed in one piece when it ends), then the tests, which use every core through pytest-xdist.
+test: setup
+	$(MAKE) --no-print-directory -j3 --output-sync=target sanity lint molecule
+	$(MAKE) --no-print-directory units
+	$(MAKE) --no-print-directory matrix
 	@echo "make test: all suites passed"
 
 # ansible-test needs the collection under ansible_collections/<namespace>/<name>; copy the tracked
