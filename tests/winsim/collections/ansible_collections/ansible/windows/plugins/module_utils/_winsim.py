@@ -27,6 +27,8 @@ from ansible.module_utils.common.parameters import remove_values
 HOST_ENV = 'WINSIM_HOST'
 STATE_DIR_ENV = 'WINSIM_STATE_DIR'
 ESTATE_ENV = 'WINSIM_ESTATE'
+# Ansible's own replacement for the result of a task with no_log: true (ansible.executor.task_result)
+NO_LOG_CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
 
 # Keys every Windows host has; the estate only adds to these.
 BASE_KEYS = [
@@ -370,17 +372,21 @@ class SimModule(AnsibleModule):
         if self.sim_store is None:
             return
         params = dict((k, v) for k, v in (getattr(self, 'params', None) or {}).items())
+        # a task with no_log (the module gets _ansible_no_log): log what Ansible shows of its result
+        no_log = bool(getattr(self, 'no_log', False))
         entry = {
             'module': self.sim_fqcn,
             'time': time.time(),
-            'args': remove_values(params, getattr(self, 'no_log_values', set())),
+            'args': NO_LOG_CENSORED if no_log else remove_values(params, getattr(self, 'no_log_values', set())),
             'check_mode': bool(getattr(self, 'check_mode', False)),
             'diff_mode': bool(getattr(self, '_diff', False)),
             'changed': bool(result.get('changed', False)),
             'failed': failed,
         }
+        if no_log:
+            entry['no_log'] = True
         if failed:
-            entry['msg'] = remove_values(result.get('msg', ''), getattr(self, 'no_log_values', set()))
+            entry['msg'] = NO_LOG_CENSORED if no_log else remove_values(result.get('msg', ''), getattr(self, 'no_log_values', set()))
         self.sim_store.log_call(entry)
 
     def exit_json(self, **kwargs):
