@@ -976,15 +976,48 @@ def _machine_sid(state):
                                   3000000000 + seed * 1299709 % 999999999)
 
 
+# The account Ansible connects with (WinRM), as estate os.winrm_user: 'DOMAIN\name' for a domain account,
+# or a local account name ('.\name', 'name' or '<COMPUTERNAME>\name'). Modules that act "as the caller"
+# (win_scheduled_task without username) use it.
+DEFAULT_WINRM_USER = 'CORP\\svc-ansible'
+
+
+def connecting_account(state):
+    """The WinRM account of the host: (domain or None for a local account, name)."""
+    user = str((state.get('os') or {}).get('winrm_user') or DEFAULT_WINRM_USER)
+    domain, _sep, name = user.rpartition('\\')
+    if domain in ('', '.') or domain.upper() == computer_name(state):
+        return None, name
+    return domain.upper(), name
+
+
+def _domain_sid(domain):
+    seed = sum((i + 1) * ord(c) for i, c in enumerate(domain.upper()))
+    return 'S-1-5-21-%d-%d-%d' % (1100000000 + seed * 6007 % 899999999, 1200000000 + seed * 7703 % 89999999,
+                                  1300000000 + seed * 9001 % 699999999)
+
+
 def accounts(state):
     host = computer_name(state)
     machine = _machine_sid(state)
     out = list(_WELL_KNOWN_ACCOUNTS)
     out.append(('%s-500' % machine, host, 'Administrator'))
     out.append(('%s-501' % machine, host, 'Guest'))
-    for i, name in enumerate((state.get('os') or {}).get('accounts') or []):
-        out.append(('%s-%d' % (machine, 1000 + i), host, str(name)))
+    local = [str(name) for name in (state.get('os') or {}).get('accounts') or []]
+    domain, winrm_name = connecting_account(state)
+    if domain is None and winrm_name.lower() not in [n.lower() for n in local + ['Administrator', 'Guest']]:
+        local.append(winrm_name)
+    for i, name in enumerate(local):
+        out.append(('%s-%d' % (machine, 1000 + i), host, name))
+    if domain is not None:
+        out.append(('%s-1105' % _domain_sid(domain), domain, winrm_name))
     return out
+
+
+def connecting_account_sid(state):
+    """The SID of the WinRM account (the principal of what is registered "as the caller")."""
+    domain, name = connecting_account(state)
+    return account_sid(state, '%s\\%s' % (domain or computer_name(state), name))
 
 
 def account_sid(state, name):
