@@ -16,6 +16,7 @@ import copy
 import fcntl
 import json
 import os
+import random
 import re
 import tempfile
 import time
@@ -27,6 +28,9 @@ from ansible.module_utils.common.parameters import remove_values
 HOST_ENV = 'WINSIM_HOST'
 STATE_DIR_ENV = 'WINSIM_STATE_DIR'
 ESTATE_ENV = 'WINSIM_ESTATE'
+# An int: shuffle the order of lists whose real order is the SCM's (services, dependents, dependencies),
+# reproducibly for one seed. Unset: the simulator's plain order (by name). Code must never rely on list position.
+SHUFFLE_ENV = 'WINSIM_SHUFFLE_SEED'
 # Ansible's own replacement for the result of a task with no_log: true (ansible.executor.task_result)
 NO_LOG_CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
 
@@ -603,9 +607,26 @@ def has_wildcard(text):
     return any(ch in text for ch in '*?[')
 
 
+def sim_order(items, context):
+    """``items`` in the order the host gives them: as they are, or shuffled by WINSIM_SHUFFLE_SEED.
+
+    The shuffle depends only on the seed, ``context`` and the items, so one seed gives one order.
+    """
+    items = list(items)
+    seed = os.environ.get(SHUFFLE_ENV)
+    if seed is None or seed == '':
+        return items
+    try:
+        seed = int(seed)
+    except ValueError:
+        raise SimError('winsim: %s must be an integer, got %r' % (SHUFFLE_ENV, seed))
+    random.Random('%d|%s' % (seed, context)).shuffle(items)
+    return items
+
+
 def service_names(state):
-    """Service names in Get-Service order (alphabetical, case-insensitive)."""
-    return sorted((state.get('services') or {}), key=str.lower)
+    """Service names in Get-Service order: alphabetical (case-insensitive), or the WINSIM_SHUFFLE_SEED order."""
+    return sim_order(sorted((state.get('services') or {}), key=str.lower), 'services')
 
 
 def get_service_by_name(state, name):
@@ -665,6 +686,7 @@ def dependents_of(state, name):
     while pending:
         # a service can go next once no other pending service depends (directly or not) on it
         ready = [c for c in pending if not any(c in _transitive_deps(state, o) for o in pending if o != c)]
+        ready = sim_order(ready, 'dependents|%s|%d' % (name.lower(), len(result)))
         if not ready:  # a dependency cycle: keep the remaining order
             result.extend(pending)
             break
