@@ -16,6 +16,7 @@ import copy
 import fcntl
 import json
 import os
+import random
 import re
 import tempfile
 import time
@@ -27,6 +28,11 @@ from ansible.module_utils.common.parameters import remove_values
 HOST_ENV = 'WINSIM_HOST'
 STATE_DIR_ENV = 'WINSIM_STATE_DIR'
 ESTATE_ENV = 'WINSIM_ESTATE'
+# An int: shuffle the order of lists whose real order is the SCM's (services, dependents, dependencies),
+# reproducibly for one seed. Unset: the simulator's plain order (by name). Code must never rely on list position.
+SHUFFLE_ENV = 'WINSIM_SHUFFLE_SEED'
+# Ansible's own replacement for the result of a task with no_log: true (ansible.executor.task_result)
+NO_LOG_CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
 
 # Keys every Windows host has; the estate only adds to these.
 BASE_KEYS = [
@@ -370,17 +376,21 @@ class SimModule(AnsibleModule):
         if self.sim_store is None:
             return
         params = dict((k, v) for k, v in (getattr(self, 'params', None) or {}).items())
+        # a task with no_log (the module gets _ansible_no_log): log what Ansible shows of its result
+        no_log = bool(getattr(self, 'no_log', False))
         entry = {
             'module': self.sim_fqcn,
             'time': time.time(),
-            'args': remove_values(params, getattr(self, 'no_log_values', set())),
+            'args': NO_LOG_CENSORED if no_log else remove_values(params, getattr(self, 'no_log_values', set())),
             'check_mode': bool(getattr(self, 'check_mode', False)),
             'diff_mode': bool(getattr(self, '_diff', False)),
             'changed': bool(result.get('changed', False)),
             'failed': failed,
         }
+        if no_log:
+            entry['no_log'] = True
         if failed:
-            entry['msg'] = remove_values(result.get('msg', ''), getattr(self, 'no_log_values', set()))
+            entry['msg'] = NO_LOG_CENSORED if no_log else remove_values(result.get('msg', ''), getattr(self, 'no_log_values', set()))
         self.sim_store.log_call(entry)
 
     def exit_json(self, **kwargs):
@@ -597,9 +607,26 @@ def has_wildcard(text):
     return any(ch in text for ch in '*?[')
 
 
+def sim_order(items, context):
+    """``items`` in the order the host gives them: as they are, or shuffled by WINSIM_SHUFFLE_SEED.
+
+    The shuffle depends only on the seed, ``context`` and the items, so one seed gives one order.
+    """
+    items = list(items)
+    seed = os.environ.get(SHUFFLE_ENV)
+    if seed is None or seed == '':
+        return items
+    try:
+        seed = int(seed)
+    except ValueError:
+        raise SimError('winsim: %s must be an integer, got %r' % (SHUFFLE_ENV, seed))
+    random.Random('%d|%s' % (seed, context)).shuffle(items)
+    return items
+
+
 def service_names(state):
-    """Service names in Get-Service order (alphabetical, case-insensitive)."""
-    return sorted((state.get('services') or {}), key=str.lower)
+    """Service names in Get-Service order: alphabetical (case-insensitive), or the WINSIM_SHUFFLE_SEED order."""
+    return sim_order(sorted((state.get('services') or {}), key=str.lower), 'services')
 
 
 def get_service_by_name(state, name):
@@ -659,6 +686,7 @@ def dependents_of(state, name):
     while pending:
         # a service can go next once no other pending service depends (directly or not) on it
         ready = [c for c in pending if not any(c in _transitive_deps(state, o) for o in pending if o != c)]
+        ready = sim_order(ready, 'dependents|%s|%d' % (name.lower(), len(result)))
         if not ready:  # a dependency cycle: keep the remaining order
             result.extend(pending)
             break
@@ -970,15 +998,48 @@ def _machine_sid(state):
                                   3000000000 + seed * 1299709 % 999999999)
 
 
+# The account Ansible connects with (WinRM), as estate os.winrm_user: 'DOMAIN\name' for a domain account,
+# or a local account name ('.\name', 'name' or '<COMPUTERNAME>\name'). Modules that act "as the caller"
+# (win_scheduled_task without username) use it.
+DEFAULT_WINRM_USER = 'CORP\\svc-ansible'
+
+
+def connecting_account(state):
+    """The WinRM account of the host: (domain or None for a local account, name)."""
+    user = str((state.get('os') or {}).get('winrm_user') or DEFAULT_WINRM_USER)
+    domain, _sep, name = user.rpartition('\\')
+    if domain in ('', '.') or domain.upper() == computer_name(state):
+        return None, name
+    return domain.upper(), name
+
+
+def _domain_sid(domain):
+    seed = sum((i + 1) * ord(c) for i, c in enumerate(domain.upper()))
+    return 'S-1-5-21-%d-%d-%d' % (1100000000 + seed * 6007 % 899999999, 1200000000 + seed * 7703 % 89999999,
+                                  1300000000 + seed * 9001 % 699999999)
+
+
 def accounts(state):
     host = computer_name(state)
     machine = _machine_sid(state)
     out = list(_WELL_KNOWN_ACCOUNTS)
     out.append(('%s-500' % machine, host, 'Administrator'))
     out.append(('%s-501' % machine, host, 'Guest'))
-    for i, name in enumerate((state.get('os') or {}).get('accounts') or []):
-        out.append(('%s-%d' % (machine, 1000 + i), host, str(name)))
+    local = [str(name) for name in (state.get('os') or {}).get('accounts') or []]
+    domain, winrm_name = connecting_account(state)
+    if domain is None and winrm_name.lower() not in [n.lower() for n in local + ['Administrator', 'Guest']]:
+        local.append(winrm_name)
+    for i, name in enumerate(local):
+        out.append(('%s-%d' % (machine, 1000 + i), host, name))
+    if domain is not None:
+        out.append(('%s-1105' % _domain_sid(domain), domain, winrm_name))
     return out
+
+
+def connecting_account_sid(state):
+    """The SID of the WinRM account (the principal of what is registered "as the caller")."""
+    domain, name = connecting_account(state)
+    return account_sid(state, '%s\\%s' % (domain or computer_name(state), name))
 
 
 def account_sid(state, name):

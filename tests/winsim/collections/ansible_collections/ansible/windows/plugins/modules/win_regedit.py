@@ -6,6 +6,10 @@
 Follows win_regedit.ps1: data conversion before any comparison, case-sensitive scalar compare,
 order-sensitive and case-insensitive array compare, key creation stopping check mode early,
 and the before/after diff keyed by the literal path.
+
+``hive:`` loads a hive file at HKLM:\\ANSIBLE for the run and unloads it after. A hive file is an estate
+``files`` entry with a ``hive`` mapping: key path relative to the hive root -> values, in the estate's
+registry form (``{Name: {type: dword, data: 1}}``); changes are written back to that mapping.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import re
 
 from ansible_collections.ansible.windows.plugins.module_utils._winsim import (
-    KIND_BY_TYPE, REG_PATH_RE, Registry, SimError, run, split_reg_path,
+    KIND_BY_TYPE, REG_PATH_RE, Registry, SimError, find_path, key_id, norm_win_path, parse_estate_value, run, split_reg_path,
 )
 
 ARGUMENT_SPEC = dict(
@@ -208,11 +212,72 @@ def handler(module, state):
     data = convert_data(vtype, name, data)
     kind = KIND_BY_TYPE[vtype]
 
-    if p['hive']:
-        raise SimError("hive at path '%s' is not valid or accessible, cannot load hive" % p['hive'])
-
-    hive, subkey = split_reg_path(path)
     reg = Registry(state)
+    hive_file = load_hive(module, state, reg, p['hive']) if p['hive'] else None
+    try:
+        result, write = set_state(module, p, reg, path, name, data, vtype, kind, result, diff)
+    finally:
+        if hive_file is not None:
+            unload_hive(state, reg, hive_file)
+    return result, write
+
+
+# ---------------------------------------------------------------- hive files (RegLoadKey / RegUnLoadKey)
+
+HIVE_MOUNT = 'ANSIBLE'  # under HKLM
+TYPE_BY_KIND = dict((v, k) for k, v in KIND_BY_TYPE.items())
+
+
+def _hive_file_key(state, path):
+    want = norm_win_path(path).lower()
+    for stored in state.get('files') or {}:
+        if norm_win_path(stored).lower() == want:
+            return stored
+    return None
+
+
+def load_hive(module, state, reg, path):
+    """Test-Path, unload a hive left at HKLM:\\ANSIBLE, then RegLoadKey the file there."""
+    kind, _spec = find_path(state, path)
+    if kind is None:
+        raise SimError("hive at path '%s' is not valid or accessible, cannot load hive" % path)
+    if reg.get_key('HKLM', HIVE_MOUNT) is not None:
+        module.warn('hive already loaded at HKLM:\\ANSIBLE, had to unload hive for win_regedit to continue')
+        reg.delete_tree('HKLM', HIVE_MOUNT)
+    stored = _hive_file_key(state, path) if kind == 'file' else None
+    content = state['files'][stored].get('hive') if stored is not None and isinstance(state['files'][stored], dict) else None
+    if not isinstance(content, dict):
+        # RegLoadKeyW on a file that is not a registry hive: ERROR_BADDB
+        raise SimError("failed to load registry hive from '%s' to HKLM:\\ANSIBLE: Failed to load registry hive at %s "
+                       "(The configuration registry database is corrupt, Win32ErrorCode 1009)" % (path, path))
+    reg.create_key('HKLM', HIVE_MOUNT)
+    for sub, values in content.items():
+        full = HIVE_MOUNT + ('\\' + sub if sub else '')
+        reg.create_key('HKLM', full)
+        for vname, vspec in (values or {}).items():
+            reg.set_value('HKLM', full, vname, **parse_estate_value(vspec))
+    return stored
+
+
+def unload_hive(state, reg, stored):
+    """RegUnLoadKey: the keys under HKLM:\\ANSIBLE go back to the hive file and leave the registry."""
+    mount = key_id('HKLM', HIVE_MOUNT)
+    content = {}
+    for kid in sorted(reg.keys):
+        if kid != mount and not kid.startswith(mount + '\\'):
+            continue
+        parts = kid.split('\\')
+        # the stored names of each level (key ids are lower-cased)
+        rel = '\\'.join(reg.keys['\\'.join(parts[:i + 1])]['name'] for i in range(2, len(parts)))
+        content[rel] = dict((vname, {'type': TYPE_BY_KIND[v['kind']], 'data': v['data']})
+                            for vname, v in reg.keys[kid]['values'].items())
+    state['files'][stored] = dict(state['files'][stored], hive=content)
+    reg.delete_tree('HKLM', HIVE_MOUNT)
+
+
+def set_state(module, p, reg, path, name, data, vtype, kind, result, diff):
+    """Set-StatePresent / Set-StateAbsent."""
+    hive, subkey = split_reg_path(path)
     reg.check_access(hive, subkey)
     write = False
     vname = name or ''

@@ -494,7 +494,7 @@ class WinService(object):
             updates['failure_reset_period_sec'] = reset
         if updates:
             if not self.check:
-                svc.update(updates)
+                svc.update(scm_failure_actions(svc, updates))
             self.changed()
 
     def set_privileges(self, svc, privileges):
@@ -634,6 +634,24 @@ class WinService(object):
         if current is not None:
             res['depended_by'] = dependents_of(self.state, current['name'])
             res['can_pause_and_continue'] = 'pause_continue' in service_controls(current)
+
+
+def scm_failure_actions(svc, updates):
+    """Service.FailureActions = ... (SCManager.cs): what ChangeServiceConfig2 leaves in the SCM.
+
+    dwResetPeriod and lpsaActions go together: a reset period without actions takes the existing
+    actions, and fails when there are none; an empty action list (cActions 0 with lpsaActions set)
+    deletes the actions and the reset period.
+    """
+    out = dict(updates)
+    actions = updates.get('failure_actions')
+    reset = updates.get('failure_reset_period_sec')
+    if reset is not None and actions is None and not svc.get('failure_actions'):
+        raise Unhandled('Exception setting "FailureActions": "Cannot set FailureAction ResetPeriod without explicit '
+                        'Actions and no existing Actions"')
+    if actions is not None and not actions:
+        out['failure_reset_period_sec'] = 0
+    return out
 
 
 def _depends_on(state, name, seen=None):

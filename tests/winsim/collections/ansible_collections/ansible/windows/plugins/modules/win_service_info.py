@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from ansible_collections.ansible.windows.plugins.module_utils._winsim import (
     dependents_of, get_service_name_param, run, service_account_value, service_controls, service_names, service_pid,
+    sim_order,
 )
 
 ARGUMENT_SPEC = dict(
@@ -25,7 +26,7 @@ def service_info(state, svc):
     return {
         'checkpoint': 0,
         'controls_accepted': service_controls(svc),
-        'dependencies': list(svc.get('dependencies') or []),
+        'dependencies': sim_order(svc.get('dependencies') or [], 'dependencies|' + svc['name'].lower()),
         'dependency_of': dependents_of(state, svc['name']),
         'description': svc.get('description') or None,
         'desktop_interact': bool(svc.get('desktop_interact')),

@@ -20,8 +20,8 @@ import re
 
 from ansible_collections.ansible.windows.plugins.module_utils._winsim import (
     NOT_TRANSLATED, SCHED_ACTION_TYPES, SCHED_LOGON_TYPES, SCHED_RUN_LEVELS, SCHED_STATE_CHANGES, SCHED_TRIGGER_TYPES,
-    SID_RE, SimError, TaskScheduler, Unhandled, account_name, account_sid, legacy_required, run, sched_default_definition,
-    sched_new_action, sched_new_trigger, sched_normalize_task,
+    SID_RE, SimError, TaskScheduler, Unhandled, account_name, account_sid, connecting_account_sid, legacy_required, run,
+    sched_default_definition, sched_new_action, sched_new_trigger, sched_normalize_task,
 )
 
 _OPTIONS = [
@@ -766,8 +766,9 @@ def register(state, definition, password, check, prefix, result):
                                                  'was done. (Exception from HRESULT: 0x80070534)'), result)
             principal[key] = sid
     if principal.get('UserId') is None and principal.get('GroupId') is None:
-        # registered without a principal user: the task runs as the connecting user (an administrator)
-        principal['UserId'] = account_sid(state, 'Administrator')
+        # RegisterTaskDefinition(name, def, flags, $null, $null, $null): the task belongs to the connecting
+        # (WinRM) account, estate os.winrm_user
+        principal['UserId'] = connecting_account_sid(state)
     if principal.get('UserId') in SERVICE_SIDS:
         principal['LogonType'] = 5
     elif principal.get('GroupId') is not None and principal.get('UserId') is None:
