@@ -339,7 +339,7 @@ class StoreRestart:
             due = 'first_run_restart' if self.args['first_run'] == 'restart' else 'first_run_record'
             why = 'first run, signature %s' % current
         elif before != current:
-            due, why = 'new_signature', 'new signature %s (was %s)' % (current, before)
+            due, why = 'new_signature', 'new signature %s, was %s' % (current, before)
         else:
             due, why = None, ''
         result['due'] = due
@@ -438,6 +438,7 @@ class ActionModule(WindowsAction):
         except AnsibleActionFail as e:
             result = {'failed': True, 'changed': False, 'msg': str(e)}
         result['module_executions'] = len(host.executions)
+        result['msg'] = '%s [%d module executions]' % (result.get('msg', ''), len(host.executions))
         result['executions'] = dict((m, host.executions.count(m)) for m in sorted(set(host.executions)))
         if host.diff_mode and 'marker' in result:
             result['diff'] = {

@@ -211,7 +211,7 @@ msg:
   description: One line - what was done (or would be, or why it was deferred or failed), with timings and the rescan estimate.
   returned: always
   type: str
-  sample: "exch2000: restarted MSExchangeIS (new signature 1.875.00 (was 1.873.00)): stop MSExchangeES > MSExchangeIS, start MSExchangeIS > MSExchangeES"
+  sample: "exch2000: restarted MSExchangeIS (new signature 1.875.00, was 1.873.00): stop MSExchangeES > MSExchangeIS, start MSExchangeIS > MSExchangeES"
 product:
   description: The O(product), or C(custom) for O(signature_source).
   returned: success
