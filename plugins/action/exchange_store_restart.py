@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import math
 import re
 import typing as t
 
@@ -182,7 +183,7 @@ def validate(args: dict[str, t.Any]) -> tuple[t.Any, str, Window | None]:
         label = 'custom'
     if args['timeout'] <= 0:
         raise _bad('timeout', args['timeout'], 'a number of seconds greater than 0')
-    if not args['poll_interval'] > 0:
+    if args['poll_interval'] <= 0 or math.isnan(args['poll_interval']):
         raise _bad('poll_interval', args['poll_interval'], 'a number of seconds greater than 0')
     for i, path in enumerate(args.get('store_files') or []):
         if not re.match(r'^([A-Za-z]:\\|\\\\)', path):
@@ -352,8 +353,10 @@ class StoreRestart:
         if self.window is not None and not self.window.contains(now):
             opens = self.window.next_opening(now)
             result.update(deferred=True, window_opens=opens.isoformat())
+            spec = self.window.spec
             result['msg'] = '%s: %s is due (%s), but it is outside the window %s-%s %s: deferred until %s; nothing was touched' % (
-                host.name, 'a marker' if due == 'first_run_record' else 'a restart', why, self.window.spec['start'], self.window.spec['end'], self.window.spec['timezone'], opens.isoformat())
+                host.name, 'a marker' if due == 'first_run_record' else 'a restart', why, spec['start'], spec['end'],
+                spec['timezone'], opens.isoformat())
             return result
         if due == 'first_run_record':
             if not host.check_mode:
@@ -395,8 +398,9 @@ class StoreRestart:
             self.write_marker(current, stamp)
         result.update(changed=True, restarted=not host.check_mode, marker_written=not host.check_mode, signature_after=current)
         result['marker']['after'] = new_marker
-        timing = ', '.join('%s %s' % (s['name'], '/'.join('%gs' % x for x in (s['stop_seconds'], s['start_seconds']) if x is not None))
-                           for s in result['services'] if s['stop'] or s['start'])
+        timing = ', '.join(
+            '%s %s' % (s['name'], '/'.join('%gs' % x for x in (s['stop_seconds'], s['start_seconds']) if x is not None))
+            for s in result['services'] if s['stop'] or s['start'])
         verb = 'would restart' if host.check_mode else 'restarted'
         result['msg'] = '%s: %s %s (%s): stop %s, start %s%s' % (
             host.name, verb, STORE_SERVICE, why, ' > '.join(plan.stop) or '-', ' > '.join(plan.start),

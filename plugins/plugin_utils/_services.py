@@ -24,6 +24,7 @@ returned and only the one read is sent.
 
 from __future__ import annotations
 
+import math
 import re
 import time
 import typing as t
@@ -357,9 +358,9 @@ class ServiceEngine:
 
     def __init__(self, host: WindowsHost, timeout: float = 600.0, poll_interval: float = 5.0,
                  clock: t.Callable[[], float] = time.monotonic, sleep: t.Callable[[float], None] = time.sleep) -> None:
-        if not timeout > 0:
+        if timeout <= 0 or math.isnan(timeout):
             raise ValueError('timeout must be greater than 0, got %r' % timeout)
-        if not poll_interval > 0:
+        if poll_interval <= 0 or math.isnan(poll_interval):
             raise ValueError('poll_interval must be greater than 0, got %r' % poll_interval)
         self.host = host
         self.timeout = float(timeout)

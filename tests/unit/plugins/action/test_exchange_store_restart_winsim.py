@@ -94,8 +94,8 @@ def test_done_when_first_run_check_restart_rerun_on_exch2000(winsim):
     winsim.clear_calls()
     real = run(winsim, 'exch2000', args)
     assert real['changed'] and real['restarted'] and real['marker_written'], real['msg']
-    assert controls(winsim, 'exch2000') == [('stop', 'MSExchangeES'), ('stop', 'MSExchangeIS'),
-                                             ('start', 'MSExchangeIS'), ('start', 'MSExchangeES')]
+    assert controls(winsim, 'exch2000') == [
+        ('stop', 'MSExchangeES'), ('stop', 'MSExchangeIS'), ('start', 'MSExchangeIS'), ('start', 'MSExchangeES')]
     after = services(winsim, 'exch2000')
     assert [n for n, s in before.items() if s == 'started'] == [n for n, s in after.items() if s == 'started']
     assert after['POP3Svc'] == after['IMAP4Svc'] == 'stopped'
