@@ -143,3 +143,18 @@ def test_outside_the_window_reads_but_touches_nothing():
     result = run({'product': 'trend', 'window': window}, replies)
     assert result['deferred'] and not result['changed'] and result['update'] and len(replies.calls) == 2
     assert 'outside the window' in result['msg'] and 'nothing was touched' in result['msg']
+
+
+def test_cluster_key_alone_refuses_before_any_service_control():
+    services = {'changed': False, 'exists': True, 'services': [
+        {'name': 'MSExchangeSA', 'display_name': 'SA', 'state': 'started', 'start_mode': 'auto', 'dependencies': [],
+         'dependency_of': ['MSExchangeIS']},
+        {'name': 'MSExchangeIS', 'display_name': 'IS', 'state': 'started', 'start_mode': 'auto',
+         'dependencies': ['MSExchangeSA'], 'dependency_of': []},
+        {'name': 'ClusSvc', 'display_name': 'Cluster Service', 'state': 'stopped', 'start_mode': 'disabled',
+         'dependencies': [], 'dependency_of': []}]}
+    replies = Replies(key_stat(PatternStringFormatted=sz('1.875.00')), key_stat(Signature=sz('1.873.00')), services,
+                      key_stat(ClusterName=sz('EXCLUS01')))
+    result = run({'product': 'trend'}, replies)
+    assert result['failed'] and 'the HKLM:\\Cluster key exists' in result['msg'] and 'cluster administrator' in result['msg']
+    assert 'ansible.windows.win_command' not in replies.modules and replies.paths[-1] == 'HKLM:\\Cluster'
