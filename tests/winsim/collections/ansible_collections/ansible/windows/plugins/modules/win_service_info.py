@@ -7,6 +7,10 @@ Follows win_service_info.ps1 on Windows PowerShell 5.1: an exact service name fi
 ``Get-Service -Name`` (wildcards match names only, an exact display name resolves; no name lists
 every service), in Get-Service order, with the keys the .ps1 emits (``state: started``,
 ``username: NT AUTHORITY\\SYSTEM``, ``dependency_of``, ``win32_exit_code``).
+
+Test switch: ``WINSIM_SHUFFLE_SEED=<int>`` shuffles the order of the services and of each service's
+``dependencies`` and ``dependency_of`` (``sim_order`` in _winsim.py), so that tests prove no caller relies on
+list order.
 """
 
 from __future__ import annotations
