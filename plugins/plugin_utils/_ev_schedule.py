@@ -269,3 +269,43 @@ def evaluate(opts: dict[str, t.Any], stat: dict[str, t.Any], now_local: datetime
 def host_now(timezone: str) -> datetime.datetime:
     """The wall-clock time of a host in ``timezone``, naive, as the stat reports times."""
     return datetime.datetime.now(zoneinfo.ZoneInfo(timezone)).replace(tzinfo=None)
+
+
+# ---------------------------------------------------------------- time windows (window, avoid)
+
+def check_range(option: str, item: dict[str, t.Any]) -> dict[str, t.Any]:
+    """A {start, end, timezone} range, which may cross midnight; start == end is refused (ambiguous)."""
+    for key in ('start', 'end'):
+        if not _TIME_RE.match(str(item.get(key))):
+            raise ScheduleError('option %s.%s: %r is not a time of day HH:MM (00:00 to 23:59)' % (option, key, item.get(key)))
+    if item['start'] == item['end']:
+        raise ScheduleError('option %s: start and end are both %s; give a window of some length' % (option, item['start']))
+    try:
+        zoneinfo.ZoneInfo(str(item.get('timezone') or 'UTC'))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ScheduleError('option %s.timezone: %r is not a time zone zoneinfo knows' % (option, item.get('timezone'))) from None
+    return dict(item, timezone=str(item.get('timezone') or 'UTC'))
+
+
+def now_in(timezone: str) -> datetime.datetime:
+    return datetime.datetime.now(zoneinfo.ZoneInfo(timezone))
+
+
+def _minutes(text: str) -> int:
+    hour, minute = text.split(':')
+    return int(hour) * 60 + int(minute)
+
+
+def in_range(now: datetime.datetime, item: dict[str, t.Any]) -> bool:
+    """Is the wall-clock time ``now`` inside [start, end), a range that may cross midnight?"""
+    start, end, cur = _minutes(item['start']), _minutes(item['end']), now.hour * 60 + now.minute
+    return start <= cur < end if start < end else (cur >= start or cur < end)
+
+
+def next_opening(now: datetime.datetime, item: dict[str, t.Any]) -> str:
+    """When the window next opens, in its zone (ISO 8601 with the offset)."""
+    hour, minute = (int(x) for x in item['start'].split(':'))
+    opening = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if opening <= now:
+        opening = (opening.replace(tzinfo=None) + datetime.timedelta(days=1)).replace(tzinfo=now.tzinfo)
+    return opening.isoformat()
