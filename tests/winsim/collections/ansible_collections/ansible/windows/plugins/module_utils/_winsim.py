@@ -218,8 +218,40 @@ def new_service(name, spec):
         'sid_info': spec.get('sid_info', 'none'),
         # simulator fault: None, 'hang_on_stop' or 'fail_on_start'
         'fault': spec.get('fault'),
+        # how long the service takes to stop / start after sc.exe asks it to (pending states resolved by time)
+        'stop_seconds': float(spec.get('stop_seconds', DEFAULT_STOP_SECONDS)),
+        'start_seconds': float(spec.get('start_seconds', DEFAULT_START_SECONDS)),
+        # a stop or start under way: {'state': <final state>, 'at': <epoch time>, 'pid': <pid once started>}
+        'pending': None,
     }
     return svc
+
+
+DEFAULT_STOP_SECONDS = 0.3
+DEFAULT_START_SECONDS = 0.3
+
+
+def settle_services(state, now=None):
+    """Resolve pending stops/starts whose time has come (the service reached its final state).
+
+    A stop that never ends (fault hang_on_stop) has no ``at`` and stays stop_pending.
+    """
+    now = time.time() if now is None else now
+    for svc in (state.get('services') or {}).values():
+        pending = svc.get('pending')
+        if not pending or pending.get('at') is None or now < float(pending['at']):
+            continue
+        svc['pending'] = None
+        if pending['state'] == 'stopped':
+            svc['state'] = 'stopped'
+            svc['process_id'] = 0
+            svc['win32_exit_code'] = 0
+        else:
+            svc['state'] = 'started'
+            svc['process_id'] = int(pending.get('pid') or 0)
+            svc['win32_exit_code'] = 0
+            svc['service_exit_code'] = 0
+    return state
 
 
 class HostStore(object):
@@ -248,7 +280,7 @@ class HostStore(object):
             self.save(state)
             return state
         with open(self.path, 'r', encoding='utf-8') as f:
-            return json.load(f)
+            return settle_services(json.load(f))
 
     def save(self, state):
         fd, tmp = tempfile.mkstemp(prefix='.%s.' % self.name, suffix='.tmp', dir=self.dir)

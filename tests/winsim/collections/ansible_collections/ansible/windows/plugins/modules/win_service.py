@@ -10,8 +10,13 @@ from, and the PowerShell 5.1 Start/Stop/Restart/Suspend/Resume-Service semantics
 "Unhandled exception while executing module: ..."). The SCM starts a service's dependencies.
 
 Faults (estate ``services.<name>.fault``): ``hang_on_stop`` leaves the service in stop_pending; the
-module then waits outside the host lock up to ``faults.hang_seconds`` (or ``WINSIM_HANG_SECONDS``,
-default 30) and fails, where the real module would wait forever. ``fail_on_start``: every start fails.
+module then blocks, outside the host lock, as the real one does (DoWaitForStatus has no end): far
+longer than any task timeout. Only a safety cap (``WINSIM_HANG_SECONDS``, default 3600 s) or the state
+directory disappearing ends the wait, with a failure the real module would never report. A dependent
+that hangs (.NET ServiceController.Stop() waits 30 s for each dependent) fails after 30 s with the
+TimeoutException text, and the target is never sent the stop. ``fail_on_start``: every start fails.
+Service timing (``stop_seconds``/``start_seconds``) applies to sc.exe requests (win_command shadow);
+win_service waits for the end state itself, so here a stop or start completes within the call.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import re
 import time
 
 from ansible_collections.ansible.windows.plugins.module_utils._winsim import (
-    SimError, Unhandled, WaitOutsideLock, dependents_of, expand_env, get_service_by_name, get_service_name_param,
+    SimError, SimModule, Unhandled, WaitOutsideLock, dependents_of, expand_env, get_service_by_name, get_service_name_param,
     new_service, run_waiting, save_now, service_account_value, service_controls, service_names,
 )
 
@@ -206,14 +211,17 @@ class _Hang(Exception):
         self.dependent = dependent
 
 
+DEPENDENT_STOP_WAIT = 30.0  # ServiceController.Stop(): WaitForStatus(Stopped, 30 s) per dependent
+
+
 def hang_seconds(state):
-    value = (state.get('faults') or {}).get('hang_seconds')
-    if value is None:
-        value = os.environ.get('WINSIM_HANG_SECONDS')
+    """Safety cap of a hung wait (the real module has none): WINSIM_HANG_SECONDS, default an hour."""
+    del state
+    value = os.environ.get('WINSIM_HANG_SECONDS')
     try:
-        return max(0.0, float(value)) if value is not None else 30.0
+        return max(0.0, float(value)) if value is not None else 3600.0
     except ValueError:
-        return 30.0
+        return 3600.0
 
 
 class Scm(object):
@@ -232,12 +240,14 @@ class Scm(object):
         svc['process_id'] = pid
         svc['win32_exit_code'] = 0
         svc['service_exit_code'] = 0
+        svc['pending'] = None
 
     @staticmethod
     def _set_stopped(svc):
         svc['state'] = 'stopped'
         svc['process_id'] = 0
         svc['win32_exit_code'] = 0
+        svc['pending'] = None
 
     def scm_start(self, svc, chain=()):
         """StartService: the SCM starts the dependencies first (ERROR_SERVICE_DEPENDENCY_FAIL if one fails)."""
@@ -279,6 +289,7 @@ class Scm(object):
             raise _StartError("Cannot stop %s service on computer '.'." % svc['name'])
         if svc.get('fault') == 'hang_on_stop':
             svc['state'] = 'stop_pending'
+            svc['pending'] = {'state': 'stopped', 'at': None}
         else:
             self._set_stopped(svc)
 
@@ -649,19 +660,21 @@ def _depends_on(state, name, seen=None):
 
 def _hang_waiter(state, hang):
     svc = hang.svc
-    cap = hang_seconds(state)
+    cap = DEPENDENT_STOP_WAIT if hang.dependent else hang_seconds(state)
+    host_file = SimModule.sim_store.path if SimModule.sim_store else None
 
     def wait():
         # The real module loops on WaitForStatus(Stopped, 2 s) with no end (or, for a dependent that
         # .NET stops first, for 30 s). Nothing here writes to the host again: it stays stop_pending.
-        limit = min(cap, 30.0) if hang.dependent else cap
-        deadline = time.monotonic() + limit
+        deadline = time.monotonic() + cap
         while time.monotonic() < deadline:
+            if host_file and not os.path.exists(host_file):
+                break  # the simulated estate was reset: nobody is waiting for this any more
             time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
         if hang.dependent:
             raise Unhandled('Time out has expired and the operation has not been completed.')
         raise SimError("Waiting for service %s to stop... winsim: the service is still stop_pending after %g s (fault hang_on_stop); "
-                       "a real win_service would keep waiting, as Stop-Service/Restart-Service have no timeout" % (label(svc), limit))
+                       "a real win_service would keep waiting, as Stop-Service/Restart-Service have no timeout" % (label(svc), cap))
     return wait
 
 

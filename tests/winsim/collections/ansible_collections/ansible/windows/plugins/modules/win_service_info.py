@@ -7,13 +7,21 @@ Follows win_service_info.ps1 on Windows PowerShell 5.1: an exact service name fi
 ``Get-Service -Name`` (wildcards match names only, an exact display name resolves; no name lists
 every service), in Get-Service order, with the keys the .ps1 emits (``state: started``,
 ``username: NT AUTHORITY\\SYSTEM``, ``dependency_of``, ``win32_exit_code``).
+
+Test switch: ``WINSIM_SHUFFLE_SEED=<int>`` shuffles the order of the services and of each service's
+``dependencies`` and ``dependency_of``, so that tests prove no caller relies on list order.
 """
 
 from __future__ import annotations
 
+import os
+import random
+
 from ansible_collections.ansible.windows.plugins.module_utils._winsim import (
     dependents_of, get_service_name_param, run, service_account_value, service_controls, service_names, service_pid,
 )
+
+SHUFFLE_ENV = 'WINSIM_SHUFFLE_SEED'
 
 ARGUMENT_SPEC = dict(
     name=dict(type='str'),
@@ -66,6 +74,14 @@ def handler(module, state):
         # Get-Service -Name $name -ErrorAction SilentlyContinue ($null: every service, on PowerShell 5.1)
         found = get_service_name_param(state, name)
     infos = [service_info(state, svc) for svc in found]
+    seed = os.environ.get(SHUFFLE_ENV)
+    if seed:
+        # test switch: no caller may rely on list order (services, dependencies, dependency_of)
+        rng = random.Random(int(seed))
+        rng.shuffle(infos)
+        for info in infos:
+            rng.shuffle(info['dependencies'])
+            rng.shuffle(info['dependency_of'])
     return {'changed': False, 'exists': bool(infos), 'services': infos}, False
 
 
