@@ -91,6 +91,9 @@ class ActionModule(WindowsAction):
         if outcome.failed or outcome.unreachable:
             result['failed'] = outcome.failed
             result['msg'] = outcome.msg
+            # the engine names only what it could not bring back when there is any: say what came back too
+            if outcome.restored and '; restored:' not in outcome.msg:
+                result['msg'] += '; restored: %s' % ', '.join(outcome.restored)
             if outcome.unreachable:
                 result['unreachable'] = True
         else:
