@@ -13,6 +13,8 @@ SANITY_ROOT := .build/sanity/ansible_collections/mapi/resilience
 SIM := ANSIBLE_CONFIG=$(ROOT)/tests/winsim/ansible.cfg
 SIM_INVENTORY := -i tests/winsim/inventory.yml
 ANSIBLE_TEST_PIP := $(HOME)/.ansible/test/cache/get_pip_24_2.py
+# where the demo's role ev_daily_restart writes the AWX objects (controller-as-code)
+EV_AWX_DIR := .build/controller/ev_daily_restart
 
 .PHONY: help setup demo test sanity units lint molecule changelog build clean reset-estate
 
@@ -44,6 +46,15 @@ demo: setup reset-estate
 	@echo; echo "=== 3/3  Re-run: nothing left to change ==="
 	$(SIM) $(BIN)/ansible-playbook $(SIM_INVENTORY) playbooks/site.yml | tee .build/demo-rerun.log
 	@grep -qE 'changed=[1-9]' .build/demo-rerun.log && { echo "re-run changed something"; exit 1; } || true
+	@$(BIN)/python tests/winsim/calls.py --state-dir .winsim
+	@echo; echo "=== EV daily restart (Veritas TECH49069): a scheduled task on ev32, an AWX schedule on ev64 ==="
+	$(SIM) $(BIN)/ansible-playbook $(SIM_INVENTORY) playbooks/ev_daily_restart_schedule.yml -e ev_daily_restart_awx_dir=$(ROOT)/$(EV_AWX_DIR)
+	@echo "--- $(EV_AWX_DIR)/ev64.yml (controller-as-code for infra.controller_configuration / infra.aap_configuration):"
+	@cat $(EV_AWX_DIR)/ev64.yml
+	@echo; echo "=== EV daily restart: check-mode compliance (ev32, ev64, and ev-daily / ev-stale / ev-failed with a task history) ==="
+	$(SIM) $(BIN)/ansible-playbook $(SIM_INVENTORY) playbooks/ev_daily_restart_schedule.yml --check -e ev_daily_restart_hosts=enterprise_vault:ev_restart_history -e ev_daily_restart_awx_dir=$(ROOT)/$(EV_AWX_DIR)
+	@echo; echo "=== EV daily restart: playbooks/ev_daily_restart.yml once (what the AWX schedule runs), one server at a time ==="
+	$(SIM) $(BIN)/ansible-playbook $(SIM_INVENTORY) playbooks/ev_daily_restart.yml -e ev_services_restart_poll_interval=1
 	@$(BIN)/python tests/winsim/calls.py --state-dir .winsim
 
 test: setup sanity units lint molecule
