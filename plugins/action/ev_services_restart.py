@@ -113,7 +113,7 @@ def report_lines(services):
             timing.append('stop %.1f s' % svc['stop_seconds'])
         if svc.get('start_seconds') is not None:
             timing.append('start %.1f s' % svc['start_seconds'])
-        lines.append('%s: %s -> %s%s%s' % (svc['name'], svc['before'], svc['after'],
-                                          ' (%s)' % ', '.join(timing) if timing else '',
-                                          ' [%s]' % svc['reason'] if svc.get('reason') else ''))
+        timing_text = ' (%s)' % ', '.join(timing) if timing else ''
+        reason_text = ' [%s]' % svc['reason'] if svc.get('reason') else ''
+        lines.append('%s: %s -> %s%s%s' % (svc['name'], svc['before'], svc['after'], timing_text, reason_text))
     return lines

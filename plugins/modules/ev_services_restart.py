@@ -165,8 +165,8 @@ services:
     after: {description: Last state seen (predicted in check mode)., type: str}
     stop: {description: Whether it is stopped by the plan., type: bool}
     start: {description: Whether it is started by the plan., type: bool}
-    stop_seconds: {description: Seconds the stop took, or null., type: float}
-    start_seconds: {description: Seconds the start took, or null., type: float}
+    stop_seconds: {description: Seconds the stop took (null when not stopped)., type: float}
+    start_seconds: {description: Seconds the start took (null when not started)., type: float}
     reason: {description: Why it was added or skipped., type: str}
 report:
   description: One line per service, in stop order.

@@ -77,8 +77,8 @@ def test_rrule_fixed_zoned_daily_with_interval():
 
 
 def test_controller_objects_never_sliced_and_limited_to_the_host():
-    objs = ev.controller_objects(opts(mode='awx'), 'ev64', {'project': 'p', 'inventory': 'i', 'organization': 'o',
-                                                              'credentials': ['c']})
+    awx = {'project': 'p', 'inventory': 'i', 'organization': 'o', 'credentials': ['c']}
+    objs = ev.controller_objects(opts(mode='awx'), 'ev64', awx)
     template, = objs['controller_templates']
     schedule, = objs['controller_schedules']
     assert template['job_slice_count'] == 1 and template['allow_simultaneous'] is False
