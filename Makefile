@@ -47,6 +47,19 @@ demo: setup reset-estate
 	$(SIM) $(BIN)/ansible-playbook $(SIM_INVENTORY) playbooks/site.yml | tee .build/demo-rerun.log
 	@grep -qE 'changed=[1-9]' .build/demo-rerun.log && { echo "re-run changed something"; exit 1; } || true
 	@$(BIN)/python tests/winsim/calls.py --state-dir .winsim
+	@echo; echo "=== Store restart after a signature update (playbooks/exchange_store_restart.yml, serial 1) ==="
+	@echo "--- a. first run: each server records its current signature, no restart ---"
+	$(SIM) $(BIN)/ansible-playbook $(SIM_INVENTORY) playbooks/exchange_store_restart.yml
+	@echo "--- b. Trend publishes a new pattern on exch2000 (an ordinary ad hoc win_regedit) ---"
+	$(SIM) $(BIN)/ansible $(SIM_INVENTORY) exch2000 -m ansible.windows.win_regedit -a '{"path": "HKLM:\\SOFTWARE\\TrendMicro\\ScanMail for Exchange\\CurrentVersion", "name": "PatternStringFormatted", "data": "1.875.00", "type": "string"}'
+	@echo "--- c. check mode: the predicted restart, reads only ---"
+	$(SIM) $(BIN)/ansible-playbook $(SIM_INVENTORY) playbooks/exchange_store_restart.yml --check --diff
+	@echo "--- d. the ordered, bounded restart on exch2000, with timings and the rescan estimate ---"
+	$(SIM) $(BIN)/ansible-playbook $(SIM_INVENTORY) playbooks/exchange_store_restart.yml -e exchange_store_restart_poll_interval=1
+	@echo "--- e. re-run: nothing is due, no service control ---"
+	$(SIM) $(BIN)/ansible-playbook $(SIM_INVENTORY) playbooks/exchange_store_restart.yml | tee .build/demo-store-rerun.log
+	@grep -qE 'changed=[1-9]' .build/demo-store-rerun.log && { echo "store re-run changed something"; exit 1; } || true
+	@$(BIN)/python tests/winsim/calls.py --state-dir .winsim
 	@echo; echo "=== EV daily restart (Veritas TECH49069): a scheduled task on ev32, an AWX schedule on ev64 ==="
 	$(SIM) $(BIN)/ansible-playbook $(SIM_INVENTORY) playbooks/ev_daily_restart_schedule.yml -e ev_daily_restart_awx_dir=$(ROOT)/$(EV_AWX_DIR)
 	@echo "--- $(EV_AWX_DIR)/ev64.yml (controller-as-code for infra.controller_configuration / infra.aap_configuration):"

@@ -9,7 +9,9 @@ import collections
 import json
 import pathlib
 
-WRITE_MODULES = ('ansible.windows.win_regedit', 'ansible.windows.win_service', 'community.windows.win_scheduled_task')
+# win_command: the only command the simulator runs is sc.exe, whose stop/start requests are service control
+WRITE_MODULES = ('ansible.windows.win_regedit', 'ansible.windows.win_service', 'community.windows.win_scheduled_task',
+                 'ansible.windows.win_command')
 
 
 def summarise(state_dir: pathlib.Path) -> list[str]:

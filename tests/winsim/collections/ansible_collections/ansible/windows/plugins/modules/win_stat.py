@@ -8,7 +8,7 @@ regard to case; every parent directory of a file exists, and so does C:\\): ``st
 for a missing path, else the keys the .ps1 sets, with ``checksum`` (lower-case hex of the content,
 sha1 by default) and ``size`` for files, and the recursive ``size`` for directories.
 
-A file entry may give ``content``, ``attributes`` (e.g. ``ReadOnly, Hidden``), ``owner`` and the
+A file entry may give ``content`` (or ``size`` alone, for a big file such as a store database), ``attributes`` (e.g. ``ReadOnly, Hidden``), ``owner`` and the
 epoch times ``creationtime``, ``lastaccesstime``, ``lastwritetime``; ``type: directory`` makes an
 (empty) directory. There are no links, hard links or shares in the simulation.
 """
@@ -35,6 +35,11 @@ FILE_ATTRIBUTES = ['ReadOnly', 'Hidden', 'System', 'Directory', 'Archive', 'Devi
                    'ReparsePoint', 'Compressed', 'Offline', 'NotContentIndexed', 'Encrypted', 'IntegrityStream', 'NoScrubData']
 DEFAULT_TIME = 1767225600.0  # 2026-01-01T00:00:00Z, for entries that give no time
 DEFAULT_OWNER = 'BUILTIN\\Administrators'
+
+
+def file_size(spec):
+    """Length of a file: its content, or the estate's ``size`` for a big file given without content."""
+    return int(spec['size']) if spec.get('size') is not None else len(file_bytes(spec))
 
 
 def attributes_of(kind, spec):
@@ -95,7 +100,7 @@ def handler(module, state):
     if kind == 'directory':
         stat['isdir'] = True
         if p['get_size']:
-            stat['size'] = sum(len(file_bytes(f)) for f in files_under(state, path))
+            stat['size'] = sum(file_size(f) for f in files_under(state, path))
     else:
         dot = filename.rfind('.')  # FileInfo.Extension: '.log'; '' for 'hosts' or 'name.'
         stat['extension'] = filename[dot:] if 0 <= dot < len(filename) - 1 else ''
@@ -104,7 +109,7 @@ def handler(module, state):
         if p['get_checksum']:
             stat['checksum'] = hashlib.new(p['checksum_algorithm'], content).hexdigest().lower()
         if p['get_size']:
-            stat['size'] = len(content)
+            stat['size'] = file_size(spec)
     result['stat'] = stat
     return result, False
 
