@@ -61,6 +61,7 @@ demo: setup reset-estate
 	@grep -qE 'changed=[1-9]' .build/demo-store-rerun.log && { echo "store re-run changed something"; exit 1; } || true
 	@$(BIN)/python tests/winsim/calls.py --state-dir .winsim
 	@echo; echo "=== EV daily restart (Veritas TECH49069): a scheduled task on ev32, an AWX schedule on ev64 ==="
+	@rm -rf $(EV_AWX_DIR)  # the controller-as-code files of an earlier demo
 	$(SIM) $(BIN)/ansible-playbook $(SIM_INVENTORY) playbooks/ev_daily_restart_schedule.yml -e ev_daily_restart_awx_dir=$(ROOT)/$(EV_AWX_DIR)
 	@echo "--- $(EV_AWX_DIR)/ev64.yml (controller-as-code for infra.controller_configuration / infra.aap_configuration):"
 	@cat $(EV_AWX_DIR)/ev64.yml
