@@ -116,6 +116,13 @@ def test_awx_mode_emits_a_stable_rrule_and_switching_modes_removes_the_other(win
     assert recap(back.stdout)['ev64']['changed'] == 2
     assert task_stat(winsim, 'ev64')['task_exists'] is True and not path.exists()
 
+    # awx again, then absent: the file goes and no task is left
+    run(winsim, tmp_path, 'ev64', mode='awx')
+    assert path.exists() and task_stat(winsim, 'ev64')['task_exists'] is False
+    removed = run(winsim, tmp_path, 'ev64', '-e', 'ev_daily_restart_state=absent', mode='awx')
+    assert recap(removed.stdout)['ev64']['changed'] == 1
+    assert not path.exists() and task_stat(winsim, 'ev64')['task_exists'] is False
+
 
 @pytest.mark.parametrize('extra, words', [
     (['-e', 'ev_daily_restart_time=25:61'], "option time: ''25:61'' is not a time of day HH:MM"),
