@@ -19,6 +19,8 @@ PYTEST_WORKERS ?= auto
 PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist worksteal
 # The older ansible-core versions that meta/runtime.yml claims (tox.ini); 2.19 is the main .venv.
 MATRIX ?= core216,core217,core218
+# where the demo's role ev_daily_restart writes the AWX objects (controller-as-code)
+EV_AWX_DIR := .build/controller/ev_daily_restart
 
 .PHONY: help setup demo test sanity units matrix lint molecule changelog build clean reset-estate
 
@@ -65,6 +67,16 @@ demo: setup reset-estate
 	@echo "--- e. re-run: nothing is due, no service control ---"
 	$(SIM) $(BIN)/ansible-playbook $(SIM_INVENTORY) playbooks/exchange_store_restart.yml | tee .build/demo-store-rerun.log
 	@grep -qE 'changed=[1-9]' .build/demo-store-rerun.log && { echo "store re-run changed something"; exit 1; } || true
+	@$(BIN)/python tests/winsim/calls.py --state-dir .winsim
+	@echo; echo "=== EV daily restart (Veritas TECH49069): a scheduled task on ev32, an AWX schedule on ev64 ==="
+	@rm -rf $(EV_AWX_DIR)  # the controller-as-code files of an earlier demo
+	$(SIM) $(BIN)/ansible-playbook $(SIM_INVENTORY) playbooks/ev_daily_restart_schedule.yml -e ev_daily_restart_awx_dir=$(ROOT)/$(EV_AWX_DIR)
+	@echo "--- $(EV_AWX_DIR)/ev64.yml (controller-as-code for infra.controller_configuration / infra.aap_configuration):"
+	@cat $(EV_AWX_DIR)/ev64.yml
+	@echo; echo "=== EV daily restart: check-mode compliance (ev32, ev64, and ev-daily / ev-stale / ev-failed with a task history) ==="
+	$(SIM) $(BIN)/ansible-playbook $(SIM_INVENTORY) playbooks/ev_daily_restart_schedule.yml --check -e ev_daily_restart_hosts=enterprise_vault:ev_restart_history -e ev_daily_restart_awx_dir=$(ROOT)/$(EV_AWX_DIR)
+	@echo; echo "=== EV daily restart: playbooks/ev_daily_restart.yml once (what the AWX schedule runs), one server at a time ==="
+	$(SIM) $(BIN)/ansible-playbook $(SIM_INVENTORY) playbooks/ev_daily_restart.yml -e ev_services_restart_poll_interval=1
 	@$(BIN)/python tests/winsim/calls.py --state-dir .winsim
 
 # sanity, ansible-lint and molecule each keep about one core busy: run them side by side (each one's output

@@ -9,7 +9,8 @@ registration_info, settings, actions and triggers read from the COM objects thro
 (TASK_* enum names, day/week/month bitmasks as comma separated names, accounts normalised to DOMAIN\\user,
 StateChange plus StateChangeStr) and every key converted by Convert-DictToSnakeCase, so the keys are those
 the .ps1 emits (multiple_instances, run_only_if_idle), not the typos of the docs. The weeks_of_month
-decoding keeps the .ps1's bug (week 4 tests bit 0x04).
+decoding keeps the .ps1's bug (week 4 tests bit 0x04). A task's history (LastRunTime, LastTaskResult) is
+seeded by the estate; LastRunTime may be relative to the host's clock ('-PT3H': three hours ago).
 """
 
 from __future__ import annotations
@@ -222,12 +223,24 @@ def _format_s(value):
     return '%sT%s' % match.groups() if match else NEVER
 
 
+def last_run_time(state, value):
+    """LastRunTime as Get-Date -Format s. An estate may seed it relative to the host's clock as a negative XML
+    duration ('-PT3H', '-P4D': that long ago), so that a task's history stays as old as declared."""
+    text = str(value or '')
+    if text.startswith('-P'):
+        seconds = _seconds(text[1:])
+        if seconds is not None:
+            now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None) + _host_offset(state)
+            return (now - datetime.timedelta(seconds=seconds)).strftime('%Y-%m-%dT%H:%M:%S')
+    return _format_s(value)
+
+
 def task_info(state, task):
     definition = task['Definition']
     status = 1 if not definition['Settings'].get('Enabled', True) else task.get('State', 3)
     info = {
         'state': {
-            'last_run_time': _format_s(task.get('LastRunTime')),
+            'last_run_time': last_run_time(state, task.get('LastRunTime')),
             'last_task_result': task.get('LastTaskResult'),
             'next_run_time': next_run_time(state, task),
             'number_of_missed_runs': task.get('NumberOfMissedRuns', 0),
