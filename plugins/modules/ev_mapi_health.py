@@ -32,7 +32,7 @@ description:
     targets that failed are checked again after O(retry_delay) seconds (300 follows the MAPI cadence); the targets
     that answered are not checked again.
   - B(Targets.) Where Enterprise Vault records the servers it uses is not confirmed, so the module does not read them
-    from the Enterprise Vault registry: give them as options (the role takes them from inventory variables).
+    from the Enterprise Vault registry; give them as options (the role takes them from inventory variables).
   - Read-only and never C(changed); check mode runs the same checks and gives the same result.
 author:
   - mapi.resilience contributors (@mapi-resilience)
@@ -155,7 +155,7 @@ notes:
   - Round trips: one module execution per target, one more per re-check of a failed target, and one for the events.
   - Bad input (a host that is not a name or address, a port outside 1 to 65535, O(since_hours) below 1, an event ID
     outside 16 bits, a wildcard in O(event_log)) fails before anything is sent to the host. No targets at all fails
-    too: the module asks for them rather than guess.
+    too; the module asks for them rather than guess.
   - The event script declares C(SupportsShouldProcess) so that M(ansible.windows.win_powershell) runs it in check mode
     (under C(-WhatIf)) instead of skipping it; it only reads.
 seealso:
