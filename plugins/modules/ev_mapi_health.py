@@ -152,7 +152,7 @@ attributes:
   platform:
     platforms: windows
 notes:
-  - Round trips: one module execution per target, one more per re-check of a failed target, and one for the events.
+  - Round trips are one module execution per target, one more per re-check of a failed target, and one for the events.
   - Bad input (a host that is not a name or address, a port outside 1 to 65535, O(since_hours) below 1, an event ID
     outside 16 bits, a wildcard in O(event_log)) fails before anything is sent to the host. No targets at all fails
     too; the module asks for them rather than guess.
