@@ -19,6 +19,9 @@ cannot run it. Known scripts:
   (names case-insensitive, unique prefixes, ``[int]`` conversion); a binding error fails the module
   with ``failed: true``, an error record and no ``msg``, as the real module reports a script failure.
 
+The mutual exclusions inside ``sensitive_parameters`` are AnsibleModule's checks, whose message joins the
+names with ``|`` where Ansible.Basic writes ``, ``.
+
 Every result has the real module's keys: result, host_out, host_err, output, error, warning, verbose,
 debug, information, changed (``$Ansible.Changed``, true unless the script sets it) and failed.
 """
@@ -218,6 +221,9 @@ KNOWN_SCRIPTS = {
 
 def handler(module, state):
     p = module.params
+    # Ansible.Basic joins the names with ', ' (AnsibleModule would say 'path|script')
+    if p['path'] is not None and p['script'] is not None:
+        raise SimError('parameters are mutually exclusive: path, script')
     result = base_result()
     if p['creates'] and find_path(state, p['creates'])[0] is not None:
         return dict(result, changed=False, msg='skipped, since %s exists' % p['creates']), False
@@ -229,7 +235,9 @@ def handler(module, state):
     else:
         kind, spec = find_path(state, p['path'])
         if kind != 'file':
-            raise SimError("Could not find or access '%s' on Windows host" % p['path'])
+            err = SimError("Could not find or access '%s' on Windows host" % p['path'])
+            err.result = result  # FailJson after the result keys were set
+            raise err
         script = file_bytes(spec).decode('utf-8-sig', 'replace')
     should_process = bool(SHOULD_PROCESS_RE.search(script))
     if module.check_mode and not should_process:
@@ -237,8 +245,10 @@ def handler(module, state):
 
     digest = hashlib.sha256(script.encode('utf-8')).hexdigest()
     if digest not in KNOWN_SCRIPTS:
-        raise SimError('winsim: ansible.windows.win_powershell cannot run this script (sha256 %s): the simulator runs no '
-                       'PowerShell and answers only the scripts it knows (see the shadow module)' % digest)
+        err = SimError('winsim: ansible.windows.win_powershell cannot run this script (sha256 %s): the simulator runs '
+                       'no PowerShell and answers only the scripts it knows (see the shadow module)' % digest)
+        err.result = result
+        raise err
     declared, answer = KNOWN_SCRIPTS[digest]
     params = dict(p['parameters'] or {})
     for sensitive in p['sensitive_parameters'] or []:
@@ -253,8 +263,7 @@ def handler(module, state):
 
 
 def main():
-    run('ansible.windows.win_powershell', ARGUMENT_SPEC, handler,
-        required_one_of=[['path', 'script']], mutually_exclusive=[['path', 'script']])
+    run('ansible.windows.win_powershell', ARGUMENT_SPEC, handler, required_one_of=[['path', 'script']])
 
 
 if __name__ == '__main__':
