@@ -209,8 +209,8 @@ class EventCheck:
         where = "Event %s in the '%s' log over %d h" % (ids, self.log, self.since_hours)
         if self.status == 'found':
             newest = self.newest or {}
-            return '%s: %d (newest %s, %s: %s)' % (where, self.count, newest.get('time'), newest.get('id'),
-                                                    _short(newest.get('message')))
+            detail = (newest.get('time'), newest.get('id'), _short(newest.get('message')))
+            return '%s: %d (newest %s, %s: %s)' % ((where, self.count) + detail)
         if self.status == 'none':
             return '%s: 0' % where
         if self.status == 'log absent':
@@ -268,8 +268,8 @@ def health_result(host: WindowsHost, targets: list[Target], events: EventCheck |
                 for tg in targets if tg.result != 'open']
     if events is not None and events.status != 'none':
         if events.status == 'found':
-            problems.append('%d events %s in the last %d h' % (events.count, '/'.join(map(str, events.event_ids)),
-                                                              events.since_hours))
+            ids = '/'.join(str(i) for i in events.event_ids)
+            problems.append('%d events %s in the last %d h' % (events.count, ids, events.since_hours))
         else:
             problems.append("event check: %s" % (events.msg or events.status))
     report = [tg.line() for tg in targets]

@@ -129,4 +129,3 @@ def test_win_wait_for_reaches_only_the_network_a_host_is_given(winsim, tmp_path)
     assert sql['failed'] is True and sql['msg'] == 'timeout while waiting for sql01:1433 to start listening'
     assert sql['elapsed'] >= 1
     assert from_contract['failed'] is True  # the contract host has no network table: dc01 refuses
-

@@ -60,8 +60,8 @@ def test_default_ports_one_wait_per_target_then_one_event_count():
                                    'timeout': 5, 'sleep': 1}
     assert result['healthy'] is True and result['changed'] is False and 'failed' not in result
     assert result['problems'] == [] and result['msg'] == 'healthy' and result['executions'] == 6
-    assert [c['role'] for c in result['connections']] == ['exchange', 'global_catalog', 'domain_controller',
-                                                         'domain_controller', 'sql']
+    roles = [c['role'] for c in result['connections']]
+    assert roles == ['exchange', 'global_catalog', 'domain_controller', 'domain_controller', 'sql']
     assert result['events']['status'] == 'none' and result['events']['count'] == 0
 
 
@@ -147,8 +147,8 @@ def test_log_absent_is_reported_as_such():
 
 
 def test_script_failure_is_an_error_status_with_the_exception_message():
-    failed = dict(events(), failed=True, result={}, error=[{'exception': {'message': 'Attempted to perform an '
-                                                                                 'unauthorized operation.'}}])
+    record = {'exception': {'message': 'Attempted to perform an unauthorized operation.'}}
+    failed = dict(events(), failed=True, result={}, error=[record])
     result = run({'sql_servers': ['sql1']}, Replies(OPEN, failed))
     assert result['events']['status'] == 'error' and 'failed' not in result
     assert result['events']['msg'] == 'ev: win_powershell failed: Attempted to perform an unauthorized operation.'
@@ -186,8 +186,8 @@ def test_duplicate_targets_are_checked_once_with_roles_joined():
                   'targets': [{'host': 'dc1', 'port': 3268, 'role': 'ldap_gc'}, {'host': 'fs1', 'port': 445, 'role': 'smb'}]},
                  replies)
     assert targets_of(replies) == [('DC1', 3268), ('dc1', 389), ('dc1', 88), ('fs1', 445)]
-    assert [c['role'] for c in result['connections']] == ['global_catalog+ldap_gc', 'domain_controller',
-                                                         'domain_controller', 'smb']
+    roles = [c['role'] for c in result['connections']]
+    assert roles == ['global_catalog+ldap_gc', 'domain_controller', 'domain_controller', 'smb']
 
 
 def test_what_a_tcp_connect_does_not_prove():
