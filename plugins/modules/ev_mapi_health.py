@@ -156,6 +156,8 @@ notes:
   - Bad input (a host that is not a name or address, a port outside 1 to 65535, O(since_hours) below 1, an event ID
     outside 16 bits, a wildcard in O(event_log)) fails before anything is sent to the host. No targets at all fails
     too; the module asks for them rather than guess.
+  - The event script uses C(Get-WinEvent), which needs Windows Server 2008 or later; where it is missing the
+    event check reports C(error) with PowerShell's message, and the connection checks still run.
   - The event script declares C(SupportsShouldProcess) so that M(ansible.windows.win_powershell) runs it in check mode
     (under C(-WhatIf)) instead of skipping it; it only reads.
 seealso:

@@ -43,8 +43,13 @@ def slept(monkeypatch):
     return delays
 
 
+class NamedAction(ActionModule):
+    # the plugin loader sets this; ansible-core 2.16 reads it in the message for an unsupported option
+    _load_name = 'mapi.resilience.ev_mapi_health'
+
+
 def run(args, replies, **kwargs):
-    return run_action(ActionModule, args, replies, host='ev', **kwargs)
+    return run_action(NamedAction, args, replies, host='ev', **kwargs)
 
 
 def targets_of(replies):
