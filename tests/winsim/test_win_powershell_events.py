@@ -100,12 +100,13 @@ def test_missing_log_and_check_mode(winsim, tmp_path):
 
 
 def test_parameter_binding_errors_fail_like_the_real_module(winsim, tmp_path):
-    unknown, missing, badint = run_tasks(winsim, tmp_path, 'ev64', [
+    unknown, missing, badint, too_far = run_tasks(winsim, tmp_path, 'ev64', [
         events_task(LogName='Enterprise Vault', EventId=[3230], SinceHours=24, Bogus=1),
         events_task(LogName='Enterprise Vault', SinceHours=24),
         events_task(LogName='Enterprise Vault', EventId=[3230], SinceHours='a day'),
+        events_task(LogName='Enterprise Vault', EventId=[3230], SinceHours=2147483647),
     ])
-    for result in (unknown, missing, badint):
+    for result in (unknown, missing, badint, too_far):
         # a terminating error: failed, the script never set $Ansible.Changed, one error record (and no msg
         # from the module: the call log shows it; Ansible's controller may add a generic one)
         assert result['failed'] is True and result['changed'] is True
@@ -114,7 +115,8 @@ def test_parameter_binding_errors_fail_like_the_real_module(winsim, tmp_path):
     assert unknown['error'][0]['fully_qualified_error_id'] == 'NamedParameterNotFound'
     assert 'missing mandatory parameters: EventId' in missing['error'][0]['exception']['message']
     assert 'Cannot convert value "a day" to type "System.Int32"' in badint['error'][0]['exception']['message']
-    assert [(c['failed'], c['msg']) for c in winsim.calls('ev64')] == [(True, '')] * 3
+    assert 'un-representable DateTime' in too_far['error'][0]['exception']['message']
+    assert [(c['failed'], c['msg']) for c in winsim.calls('ev64')] == [(True, '')] * 4
 
 
 def test_win_wait_for_reaches_only_the_network_a_host_is_given(winsim, tmp_path):

@@ -187,7 +187,14 @@ def iso_o(stamp):
 def ev_events(state, args):
     """The ev_mapi_health event script over the host's simulated event logs."""
     now = now_utc()
-    since = now - datetime.timedelta(hours=args['SinceHours'])
+    try:
+        since = now - datetime.timedelta(hours=args['SinceHours'])
+    except OverflowError:
+        # (Get-Date).AddHours(-n) beyond DateTime's range
+        raise ScriptError('Exception calling "AddHours" with "1" argument(s): "The added or subtracted value results in '
+                          'an un-representable DateTime.\r\nParameter name: value"',
+                          'System.Management.Automation.MethodInvocationException', 'ArgumentOutOfRangeException',
+                          category='NotSpecified')
     out = {'log_exists': False, 'since': iso_o(since), 'count': 0, 'count_by_id': {}, 'newest': None}
     logs = state.get('eventlog') or {}
     name = next((n for n in logs if n.lower() == (args['LogName'] or '').lower()), None)
