@@ -161,7 +161,6 @@ def check_connections(host: WindowsHost, targets: list[Target], timeout: int, re
         if round_number:
             sleep(retry_delay)
         for target in pending:
-            target.checks += 1
             args = {'host': target.host, 'port': target.port, 'state': 'started',
                     'connect_timeout': timeout, 'timeout': timeout, 'sleep': 1}
             try:
@@ -174,6 +173,7 @@ def check_connections(host: WindowsHost, targets: list[Target], timeout: int, re
             else:
                 target.seconds = _seconds(reply.get('elapsed'))
                 target.result, target.msg = 'open', ''
+            target.checks += 1  # not reached when the Windows host itself dropped
         pending = [tg for tg in pending if tg.result != 'open']
         if not pending:
             break

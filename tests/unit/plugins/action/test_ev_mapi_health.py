@@ -176,7 +176,8 @@ def test_host_dropping_is_unreachable_with_what_was_learned():
     replies = Replies(OPEN, AnsibleConnectionFailure('winrm: connection refused'))
     result = run({'exchange_servers': ['exch1'], 'sql_servers': ['sql1']}, replies)
     assert result['unreachable'] is True and result['healthy'] is False and 'connection refused' in result['msg']
-    assert [c['result'] for c in result['connections']] == ['open', 'not checked']
+    assert [(c['result'], c['checks']) for c in result['connections']] == [('open', 1), ('not checked', 0)]
+    assert result['events']['status'] == 'not checked'
 
 
 def test_check_error_other_than_timeout_is_error():
