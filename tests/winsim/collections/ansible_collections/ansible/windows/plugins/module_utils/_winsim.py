@@ -175,6 +175,10 @@ def seed_state(name, estate=None):
         # TCP ports listening on the host (win_wait_for), and remote addresses connected to a port
         'ports': list(spec.get('ports') or []),
         'connections': dict((str(k), list(v or [])) for k, v in (spec.get('connections') or {}).items()),
+        # TCP ports of other hosts this host can connect to: {<remote host>: [port, ...]} (win_wait_for)
+        'network': dict((str(k), list(v or [])) for k, v in (spec.get('network') or {}).items()),
+        # event logs: {<log name>: [{id, instance_id, time, source, message, level}, ...]} (win_powershell)
+        'eventlog': copy.deepcopy(spec.get('eventlog') or {}),
     }
     reg = Registry(state)
     for path in BASE_KEYS:
@@ -426,7 +430,8 @@ class SimModule(AnsibleModule):
         self.sim_store.log_call(entry)
 
     def exit_json(self, **kwargs):
-        self._log(kwargs, False)
+        # win_powershell exits with failed: true (and no msg) when the script fails
+        self._log(kwargs, bool(kwargs.get('failed')))
         super().exit_json(**kwargs)
 
     def fail_json(self, msg, **kwargs):

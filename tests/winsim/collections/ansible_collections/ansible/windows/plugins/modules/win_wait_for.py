@@ -11,7 +11,9 @@ host afresh on each attempt, so other modules can change it meanwhile.
 
 The simulated network: a host listens on the TCP ports of its ``ports`` list (``<port>`` for every
 local address, or ``"<host>:<port>"``); ``connections: {<port>: [<remote address>, ...]}`` lists the
-established connections to a local port (for ``state: drained``). Anything else refuses at once.
+established connections to a local port (for ``state: drained``). ``network: {<remote host>: [port, ...]}``
+lists the TCP ports of other hosts that this host can connect to (names compared without regard to case,
+as given: no DNS). Anything else refuses at once.
 """
 
 from __future__ import annotations
@@ -96,6 +98,10 @@ def test_port(state, hostname, port):
         else:
             ehost, _sep, eport = str(entry).rpartition(':')
             if ehost.lower() == names and eport.isdigit() and int(eport) == port:
+                return True
+    if not local:
+        for remote, open_ports in (state.get('network') or {}).items():
+            if remote.lower() == names and port in [int(p) for p in open_ports or []]:
                 return True
     return False
 
