@@ -64,8 +64,8 @@ class RunnerJob(object):
     @property
     def stats(self):
         data = self.stats_event['event_data']
-        return dict((k, data.get(k) or {}) for k in ('ok', 'changed', 'failures', 'dark', 'skipped', 'rescued', 'ignored',
-                                                      'processed'))
+        keys = ('ok', 'changed', 'failures', 'dark', 'skipped', 'rescued', 'ignored', 'processed')
+        return dict((k, data.get(k) or {}) for k in keys)
 
     @property
     def artifact_data(self):

@@ -57,7 +57,7 @@ def test_only_role_variables_and_every_object_type_the_issue_needs():
     for variable in ('controller_templates', 'controller_schedules', 'controller_inventories',
                      'controller_credentials', 'controller_execution_environments', 'controller_projects'):
         assert items(variable), variable
-    assert items('controller_inventory_sources') or items('controller_hosts')
+    assert items('controller_inventory_sources') or (items('controller_hosts') and items('controller_groups'))
     for variable, objects in DATA.items():
         names = [item['name'] for item in objects]
         assert len(names) == len(set(names)), (variable, names)
@@ -140,6 +140,8 @@ def test_templates_name_only_defined_objects():
         assert project.get('default_environment') in ees
     for source in items('controller_inventory_sources'):
         assert source['inventory'] in inventories and source['source_project'] in projects
+    for item in items('controller_hosts') + items('controller_groups'):
+        assert item['inventory'] in inventories, item['name']
     for item in items('controller_schedules'):
         assert item['unified_job_template'] in by_name('controller_templates'), item['name']
 
@@ -160,17 +162,9 @@ def test_execution_environment_image_is_the_collection_version():
 
 # ---------------------------------------------------------------- playbooks and inventory groups
 
-def inventory_groups(path):
-    groups = set()
-
-    def walk(name, node):
-        groups.add(name)
-        for child, sub in ((node or {}).get('children') or {}).items():
-            walk(child, sub)
-
-    for name, node in yaml.safe_load(path.read_text(encoding='utf-8')).items():
-        walk(name, node)
-    return groups
+def inventory_groups(inventory):
+    """Group names of an inventory defined by controller_groups (and 'all')."""
+    return set(g['name'] for g in items('controller_groups') if g['inventory'] == inventory) | {'all'}
 
 
 def play_patterns(path):
@@ -187,17 +181,33 @@ def play_patterns(path):
     return out
 
 
-def test_inventory_source_file_exists_and_has_the_playbook_groups():
-    (source,) = items('controller_inventory_sources')
-    groups = inventory_groups(ROOT / source['source_path'])
-    assert {'exchange', 'enterprise_vault'} <= groups, groups
+def test_inventory_groups_match_the_playbooks_and_hold_defined_hosts():
+    (inventory,) = items('controller_inventories')
+    assert {'exchange', 'enterprise_vault', 'windows'} <= inventory_groups(inventory['name'])
+    hosts = set(h['name'] for h in items('controller_hosts') if h['inventory'] == inventory['name'])
+    written = []
+    for group in items('controller_groups'):
+        assert set(group.get('hosts', [])) <= hosts, group['name']
+        # the dispatch order writes groups in list order: a child must already exist
+        assert set(group.get('children', [])) <= set(written), group['name']
+        written.append(group['name'])
+    assert hosts == set(h for g in items('controller_groups') for h in g.get('hosts', []))
+
+
+def test_inventory_variables_hold_no_credential():
+    for inventory in items('controller_inventories'):
+        for key in inventory.get('variables', {}):
+            # the machine credential sets the account; an inventory variable would override it
+            assert key not in ('ansible_user', 'ansible_password', 'ansible_winrm_password', 'ansible_become_password')
+            assert 'password' not in key and 'secret' not in key, key
+        assert inventory['variables']['ansible_connection'] == 'winrm'
+        assert inventory['variables']['ansible_winrm_server_cert_validation'] == 'validate'
 
 
 def test_templates_run_existing_playbooks_on_groups_of_the_inventory():
-    (source,) = items('controller_inventory_sources')
-    groups = inventory_groups(ROOT / source['source_path']) | {'all'}
     checked = 0
     for item in items('controller_templates'):
+        groups = inventory_groups(item['inventory'])
         path = ROOT / item['playbook']
         if not path.exists():
             assert item['playbook'] in PLANNED_PLAYBOOKS, item['playbook']
@@ -313,4 +323,3 @@ def test_all_schedules_use_one_site_zone():
 def test_every_template_has_a_schedule_except_enforce():
     scheduled = set(s['unified_job_template'] for s in SCHEDULES)
     assert scheduled == set(by_name('controller_templates')) - {'mapi.resilience enforce'}
-
