@@ -8,13 +8,17 @@ from __future__ import annotations
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.mapi.resilience.plugins.plugin_utils._registry import (
+    ENGINE_ERRORS,
     REG_TYPES,
     DesiredValue,
+    RegistryEngine,
     RegistryInputError,
-    apply_view,
+    check_view,
     coerce_data,
     enforce_as_result,
+    failure_result,
     validate_path,
+    view_path,
 )
 from ansible_collections.mapi.resilience.plugins.plugin_utils._windows import WindowsAction, WindowsHost
 
@@ -56,22 +60,38 @@ class ActionModule(WindowsAction):
                 setting['view'] = str(setting['view'])
         dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
 
-        desired = []
-        seen = {}
+        checked = []
         for index, setting in enumerate(args['settings']):
             option = 'settings[%d]' % index
             try:
-                path = apply_view(option + '.view', validate_path(option + '.path', setting['path']), setting['view'])
+                path = validate_path(option + '.path', setting['path'])
+                check_view(option + '.view', path, setting['view'])
                 data = coerce_data(option + '.data', setting['type'], setting['data'])
             except RegistryInputError as e:
                 raise AnsibleActionFail(str(e)) from None
+            checked.append((option, path, data, setting))
+
+        host = WindowsHost(self, task_vars or {})
+        engine = RegistryEngine(host)
+        windows_32bit = None
+        if any(setting['view'] == '32' for dummy, dummy, dummy, setting in checked):
+            # where the 32-bit view is depends on the architecture: one read (or a fact from an earlier task)
+            try:
+                windows_32bit = engine.windows_32bit()
+            except ENGINE_ERRORS as e:
+                return host.finish(failure_result(e, host))
+
+        desired = []
+        seen = {}
+        for option, path, data, setting in checked:
+            path = view_path(path, setting['view'], bool(windows_32bit))
             identity = (path.lower().rstrip('\\'), setting['name'].lower())
             if identity in seen:
-                raise AnsibleActionFail('option %s: %s\\%s is already set by settings[%d]'
+                raise AnsibleActionFail('option %s: %s\\%s is already set by %s'
                                         % (option, path, setting['name'], seen[identity]))
-            seen[identity] = index
+            seen[identity] = option
             desired.append(DesiredValue(path, setting['name'], setting['type'], data,
                                         setting['reference'], setting['reason'], setting['view']))
 
-        host = WindowsHost(self, task_vars or {})
-        return enforce_as_result(host, desired, create_missing_keys=args['create_keys'], purge=args['purge'])
+        return enforce_as_result(host, desired, create_missing_keys=args['create_keys'], purge=args['purge'],
+                                 engine=engine)

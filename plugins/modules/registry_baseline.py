@@ -59,9 +59,13 @@ options:
         required: true
       view:
         description:
-          - The registry view of 64-bit Windows. C(32) reaches the 32-bit view by adding C(Wow6432Node) to the path
-            (only for keys WOW64 redirects, under C(HKLM:\SOFTWARE), C(HKCR:) and C(HKCU:\Software\Classes));
-            C(64) or nothing uses the path as written.
+          - The registry view. C(32) is where 32-bit programs read, for keys WOW64 redirects (under
+            C(HKLM:\SOFTWARE), C(HKCR:) and C(HKCU:\Software\Classes)). On 64-bit Windows the module adds
+            C(Wow6432Node) to the path; on 32-bit Windows, which has no Wow6432Node, it uses the path as written.
+          - To tell them apart the module reads the host's architecture once (C(PROCESSOR_ARCHITECTURE) under
+            C(HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager\Environment)), only when a setting asks
+            for C(32), and returns it as the host fact C(mapi_resilience_windows_arch) for later tasks of the run.
+          - C(64) or nothing uses the path as written.
         type: str
         choices: ['32', '64']
       reference:
@@ -155,7 +159,7 @@ values:
   elements: dict
   contains:
     path:
-      description: The key of the value (with C(Wow6432Node) added for view C(32)).
+      description: The key of the value (with C(Wow6432Node) added for view C(32) on 64-bit Windows).
       type: str
     name:
       description: The value name.
@@ -227,6 +231,15 @@ after:
   description: The same after the run (in check mode, as a real run would leave them).
   returned: success
   type: dict
+ansible_facts:
+  description: Facts learnt on the host, returned so that later tasks of the run need not read them again.
+  returned: when the architecture was read (a setting with view C(32))
+  type: dict
+  contains:
+    mapi_resilience_windows_arch:
+      description: The host's C(PROCESSOR_ARCHITECTURE) (C(AMD64), C(x86), C(ARM64)).
+      type: str
+      sample: x86
 created_keys:
   description: Keys that did not exist and were (or in check mode would be) created.
   returned: success

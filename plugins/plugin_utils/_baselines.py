@@ -99,20 +99,15 @@ def exchange_version(build: t.Any) -> str | None:
 
 
 # Veritas TECH49069: Event 3230 "Timed out whilst waiting for the MAPI profile mutex" on Enterprise Vault.
-# EV is a 32-bit application: on 64-bit Windows its keys are under Wow6432Node (registry view '32'),
-# on 32-bit Windows they are native (view '64' in this collection's terms: the path as written).
+# EV is a 32-bit application: it reads the 32-bit registry view, which is Wow6432Node on 64-bit Windows and
+# the native path on 32-bit Windows (the engine reads the architecture once to tell them apart).
 EV_ROOT = 'HKLM:\\SOFTWARE\\KVS\\Enterprise Vault'
 EV_AGENTS_KEY = EV_ROOT + '\\Agents'
 EV_INSTALL_KEY = EV_ROOT + '\\Install'
-# Where to look, in order, for each view option. 'auto' probes the 64-bit Windows location first (the
-# Install key under Wow6432Node), then the native Agents key (the key to be read anyway), then the
-# native Install key; the first key found decides the view. Reads are shared with the enforcement, so
-# a host with Enterprise Vault costs at most 2 reads.
-EV_PROBES = {
-    'auto': (('32', EV_INSTALL_KEY), ('64', EV_AGENTS_KEY), ('64', EV_INSTALL_KEY)),
-    '32': (('32', EV_AGENTS_KEY), ('32', EV_INSTALL_KEY)),
-    '64': (('64', EV_AGENTS_KEY), ('64', EV_INSTALL_KEY)),
-}
+# The registry view each view option means: 'auto' is the view Enterprise Vault reads. In that view the Agents key
+# (the key to be read anyway) is looked for first, then the Install key; reads are shared with the enforcement.
+EV_VIEWS = {'auto': '32', '32': '32', '64': '64'}
+EV_PROBES = (EV_AGENTS_KEY, EV_INSTALL_KEY)
 EV_PROFILE_EXPIRE = (
     Remediation(
         option='profile_expire', name='ProfileExpire', type='dword', default=1,

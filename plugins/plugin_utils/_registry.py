@@ -112,21 +112,56 @@ def coerce_data(option: str, vtype: str, data: t.Any) -> t.Any:
 # win_regedit (64-bit PowerShell under WinRM) can reach it. Other keys are shared by both views.
 _WOW64_ROOTS = ('HKLM:\\SOFTWARE\\', 'HKCU:\\SOFTWARE\\CLASSES\\', 'HKCR:\\')
 
+# The host's processor architecture as Windows records it (AMD64, x86, ARM64, IA64): read once, only when a
+# 32-bit view is asked for, because 32-bit Windows has no Wow6432Node: its 32-bit view is the native path.
+ARCH_KEY = 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment'
+ARCH_VALUE = 'PROCESSOR_ARCHITECTURE'
+# The host fact the architecture is returned as, so that later tasks of the run do not read it again
+ARCH_FACT = 'mapi_resilience_windows_arch'
 
-def apply_view(option: str, path: str, view: str | None) -> str:
-    """The path that reaches ``path`` in registry ``view`` ('32', '64' or None) of 64-bit Windows."""
+
+def check_view(option: str, path: str, view: str | None) -> None:
+    """Refuse a view that is not '32' or '64', and a view '32' for a path WOW64 does not redirect."""
     if view in (None, '64'):
-        return path
+        return
     if view != '32':
         raise RegistryInputError(option, view, "a registry view, '32' or '64'")
     if '\\wow6432node' in path.lower():
         raise RegistryInputError(option, path, 'a path without Wow6432Node when a view is given (the view adds it)')
     upper = path.upper() + ('\\' if not path.endswith('\\') else '')
+    if not any(upper.startswith(root) for root in _WOW64_ROOTS):
+        raise RegistryInputError(option, path, "a key that WOW64 redirects (under HKLM:\\SOFTWARE, HKCR: or "
+                                               "HKCU:\\Software\\Classes) for view '32'")
+
+
+def view_path(path: str, view: str | None, windows_32bit: bool) -> str:
+    """The path that reaches ``path`` in registry ``view`` (already checked with check_view).
+
+    On 64-bit Windows view '32' is the Wow6432Node subkey. 32-bit Windows has one registry, which is what
+    32-bit programs read: every view is the path as written there.
+    """
+    if view != '32' or windows_32bit:
+        return path
+    upper = path.upper() + ('\\' if not path.endswith('\\') else '')
     for root in _WOW64_ROOTS:
         if upper.startswith(root):
             return path[:len(root)] + 'Wow6432Node' + ('\\' + path[len(root):] if len(path) > len(root) else '')
-    raise RegistryInputError(option, path, "a key that WOW64 redirects (under HKLM:\\SOFTWARE, HKCR: or "
-                                           "HKCU:\\Software\\Classes) for view '32'")
+    raise AssertionError('check_view lets no other path through')  # pragma: no cover
+
+
+def apply_view(option: str, path: str, view: str | None, windows_32bit: bool = False) -> str:
+    """check_view, then view_path."""
+    check_view(option, path, view)
+    return view_path(path, view, windows_32bit)
+
+
+def view_detail(view: str | None, windows_32bit: bool | None) -> str:
+    """What a view means on the host, for a report."""
+    if view == '32':
+        if windows_32bit:
+            return '32-bit registry on 32-bit Windows (native path)'
+        return '32-bit registry of 64-bit Windows (Wow6432Node)'
+    return 'native registry (the path as written)'
 
 
 @dataclasses.dataclass(frozen=True)
@@ -296,6 +331,15 @@ class RegistryApplyError(Exception):
         self.report = report
 
 
+class ArchitectureUnknown(Exception):
+    """The host's processor architecture could not be read, so a 32-bit view cannot be placed."""
+
+    def __init__(self, host: str, found: t.Any) -> None:
+        super().__init__('%s: cannot tell the Windows architecture: %s not found under %s (found %r); it decides '
+                         'where the 32-bit registry view is' % (host, ARCH_VALUE, ARCH_KEY, found))
+        self.host = host
+
+
 class NotFound(Exception):
     """None of the keys that locate something exists."""
 
@@ -319,6 +363,26 @@ class RegistryEngine:
     def __init__(self, host: WindowsHost) -> None:
         self.host = host
         self._keys: dict[str, dict[str, tuple[str, FoundValue]] | None] = {}
+        self._arch: str | None = None
+
+    def architecture(self) -> str:
+        """The host's PROCESSOR_ARCHITECTURE: a fact from an earlier task of the run, else one read (then a fact)."""
+        if self._arch is None:
+            cached = self.host.fact(ARCH_FACT)
+            if isinstance(cached, str) and cached:
+                self._arch = cached
+            else:
+                result = self.host.run(REG_STAT, {'path': ARCH_KEY, 'name': ARCH_VALUE})
+                value = result.get('value')
+                if not result.get('exists') or not isinstance(value, str) or not value.strip():
+                    raise ArchitectureUnknown(self.host.name, value)
+                self._arch = value.strip()
+                self.host.set_fact(ARCH_FACT, self._arch)
+        return self._arch
+
+    def windows_32bit(self) -> bool:
+        """True on 32-bit Windows (x86), which has no WOW64 and no Wow6432Node."""
+        return self.architecture().lower() == 'x86'
 
     def read_key(self, path: str) -> dict[str, tuple[str, FoundValue]] | None:
         """{lower-cased name: (name, value)} for every value of ``path`` (names are case-insensitive), or None."""
@@ -420,6 +484,8 @@ def report_result(report: RegistryReport, host: WindowsHost) -> dict[str, t.Any]
 
 def failure_result(error: Exception, host: WindowsHost) -> dict[str, t.Any]:
     """The Ansible result for an engine failure; re-raises anything that is not one."""
+    if isinstance(error, ArchitectureUnknown):
+        return {'failed': True, 'changed': False, 'msg': str(error)}
     if isinstance(error, (KeyMissing, NotFound)):
         result = {'failed': True, 'changed': False, 'msg': str(error)}
         if isinstance(error, KeyMissing):
@@ -441,7 +507,7 @@ def failure_result(error: Exception, host: WindowsHost) -> dict[str, t.Any]:
     raise error
 
 
-ENGINE_ERRORS = (KeyMissing, NotFound, RegistryApplyError, HostUnreachable, ModuleFailed)
+ENGINE_ERRORS = (ArchitectureUnknown, KeyMissing, NotFound, RegistryApplyError, HostUnreachable, ModuleFailed)
 
 
 def enforce_as_result(host: WindowsHost, desired: t.Sequence[DesiredValue], create_missing_keys: bool = False,
@@ -455,6 +521,4 @@ def enforce_as_result(host: WindowsHost, desired: t.Sequence[DesiredValue], crea
         result = failure_result(e, host)
     else:
         result = report_result(report, host)
-    if host.warnings:
-        result['warnings'] = list(host.warnings)
-    return result
+    return host.finish(result)

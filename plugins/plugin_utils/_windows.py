@@ -53,6 +53,24 @@ class WindowsHost:
         self.name = str(task_vars.get('inventory_hostname', 'unknown host'))
         self.executions: list[str] = []
         self.warnings: list[str] = []
+        self.new_facts: dict[str, t.Any] = {}
+
+    def fact(self, name: str) -> t.Any:
+        """A host fact set by an earlier task of this run (or by the inventory), or None."""
+        facts = self._task_vars.get('ansible_facts')
+        return facts.get(name) if isinstance(facts, dict) else None
+
+    def set_fact(self, name: str, value: t.Any) -> None:
+        """Return ``value`` as host fact ``name`` with the result, so later tasks need not read it again."""
+        self.new_facts[name] = value
+
+    def finish(self, result: dict[str, t.Any]) -> dict[str, t.Any]:
+        """Add the warnings the modules returned and the facts learnt to an Ansible result."""
+        if self.warnings:
+            result['warnings'] = list(self.warnings)
+        if self.new_facts:
+            result['ansible_facts'] = dict(self.new_facts)
+        return result
 
     @property
     def check_mode(self) -> bool:

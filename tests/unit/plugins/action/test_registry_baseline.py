@@ -10,7 +10,7 @@ from ansible.errors import AnsibleActionFail
 
 from ansible_collections.mapi.resilience.plugins.action.registry_baseline import ActionModule
 
-from actionrunner import NO_KEY, Replies, dword, key_stat, run_action
+from actionrunner import NO_KEY, Replies, arch_stat, dword, key_stat, run_action
 
 KEY = 'HKLM:\\SOFTWARE\\Vendor\\Product'
 OTHER = 'HKLM:\\SOFTWARE\\Vendor\\Other'
@@ -52,11 +52,39 @@ def test_every_type_compares_as_win_regedit_does(vtype, data, stored, status):
     assert result['changed'] is (status != 'ok')
 
 
-def test_view_32_adds_wow6432node():
+ARCH_KEY = 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment'
+
+
+def test_view_32_on_64_bit_windows_adds_wow6432node_after_one_architecture_read():
+    settings = [setting('V', 'dword', 1, view='32'), setting('W', 'dword', 1, view='32', path=OTHER),
+                setting('X', 'dword', 1)]
+    replies = Replies(arch_stat('AMD64'), key_stat(V=dword(1)), key_stat(W=dword(1)), key_stat(X=dword(1)))
+    result = run({'settings': settings}, replies, check_mode=True)
+    assert replies.paths == [ARCH_KEY, 'HKLM:\\SOFTWARE\\Wow6432Node\\Vendor\\Product',
+                             'HKLM:\\SOFTWARE\\Wow6432Node\\Vendor\\Other', KEY]
+    assert result['values'][0]['view'] == '32' and result['changed'] is False
+
+
+def test_view_32_on_32_bit_windows_is_the_native_path_never_wow6432node():
+    replies = Replies(arch_stat('x86'), NO_KEY, {'changed': True})
+    result = run({'settings': [setting('V', 'dword', 1, view='32')]}, replies)
+    assert replies.paths == [ARCH_KEY, KEY, KEY]
+    assert replies.calls[2] == ('ansible.windows.win_regedit', {'path': KEY, 'name': 'V', 'type': 'dword', 'data': 1,
+                                                                'state': 'present'})
+    assert 'wow6432node' not in str(replies.calls).lower() and result['values'][0]['path'] == KEY
+
+
+def test_no_architecture_read_without_view_32():
     replies = Replies(key_stat(V=dword(1)))
-    result = run({'settings': [setting('V', 'dword', 1, view='32')]}, replies, check_mode=True)
-    assert replies.paths == ['HKLM:\\SOFTWARE\\Wow6432Node\\Vendor\\Product']
-    assert result['values'][0]['view'] == '32'
+    run({'settings': [setting('V', 'dword', 1, view='64')]}, replies, check_mode=True)
+    assert replies.paths == [KEY]
+
+
+def test_architecture_from_an_earlier_task_is_not_read_again():
+    replies = Replies(key_stat(V=dword(1)))
+    result = run({'settings': [setting('V', 'dword', 1, view='32')]}, replies, check_mode=True,
+                 facts={'mapi_resilience_windows_arch': 'x86'})
+    assert replies.paths == [KEY] and 'ansible_facts' not in result
 
 
 def test_purge_is_reported_in_check_mode_then_removes_only_values():

@@ -56,15 +56,21 @@ def test_exchange_2003_gets_the_background_scanning_warning(winsim):
     assert 'exch55: BackgroundScanning' not in text and 'exch2000: BackgroundScanning' not in text
 
 
-def test_ev_profile_expire_explicit_view_is_one_read(winsim):
+def test_ev_profile_expire_view_64_is_one_read_and_view_32_two(winsim):
+    winsim.adhoc('ev32', 'mapi.resilience.ev_profile_expire', 'view=64', '--check')
+    assert [c['args']['path'] for c in winsim.calls('ev32')] == ['HKLM:\\SOFTWARE\\KVS\\Enterprise Vault\\Agents']
     winsim.adhoc('ev64', 'mapi.resilience.ev_profile_expire', 'view=32', '--check')
-    assert [c['args']['path'] for c in winsim.calls('ev64')] == ['HKLM:\\SOFTWARE\\Wow6432Node\\KVS\\Enterprise Vault\\Agents']
+    assert [c['args']['path'] for c in winsim.calls('ev64')] == [
+        'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment',
+        'HKLM:\\SOFTWARE\\Wow6432Node\\KVS\\Enterprise Vault\\Agents']
 
 
 def test_host_without_enterprise_vault_fails_naming_keys(winsim):
+    # exch55 runs 32-bit Windows: Enterprise Vault would be at the native path there
     proc = winsim.adhoc('exch55', 'mapi.resilience.ev_profile_expire', '', '--check', check=False)
     assert proc.returncode != 0
-    assert 'exch55: Enterprise Vault not found; looked for HKLM:\\\\SOFTWARE\\\\Wow6432Node\\\\KVS\\\\Enterprise Vault\\\\Install' in proc.stdout
+    assert ('exch55: Enterprise Vault not found; looked for HKLM:\\\\SOFTWARE\\\\KVS\\\\Enterprise Vault\\\\Agents, '
+            'HKLM:\\\\SOFTWARE\\\\KVS\\\\Enterprise Vault\\\\Install') in proc.stdout
 
 
 def test_zero_is_refused(winsim):
