@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleActionFail
 
+from ansible_collections.mapi.resilience.plugins.plugin_utils._baselines import managed_by_modules
 from ansible_collections.mapi.resilience.plugins.plugin_utils._registry import (
     ENGINE_ERRORS,
     REG_TYPES,
@@ -93,5 +94,6 @@ class ActionModule(WindowsAction):
             desired.append(DesiredValue(path, setting['name'], setting['type'], data,
                                         setting['reference'], setting['reason'], setting['view']))
 
+        # purge keeps the values the collection's other modules manage, so that the two never fight
         return enforce_as_result(host, desired, create_missing_keys=args['create_keys'], purge=args['purge'],
-                                 engine=engine)
+                                 engine=engine, keep=managed_by_modules())

@@ -210,6 +210,12 @@ purged:
   type: list
   elements: dict
   sample: []
+kept:
+  description: Always empty for this module (it never removes values).
+  returned: success
+  type: list
+  elements: dict
+  sample: []
 created_keys:
   description: The C(Agents) key, when it did not exist and was (or in check mode would be) created.
   returned: success

@@ -243,6 +243,12 @@ purged:
   type: list
   elements: dict
   sample: []
+kept:
+  description: Always empty for this module (it never removes values).
+  returned: success
+  type: list
+  elements: dict
+  sample: []
 created_keys:
   description: Keys that did not exist and were (or in check mode would be) created because I(create_key=true).
   returned: success

@@ -23,6 +23,12 @@ description:
     by element, in order, ignoring case. C(binary) and C(none) compare bytes, whatever form the data was given in.
   - With O(purge=true), values in a managed key that no setting names are removed (the key's (Default) value is
     kept). Check mode reports them before anything is removed.
+  - Purge never removes a value that another module of this collection manages in that key, so that the two never
+    undo each other. These are the documented VSAPI values under the Information Store's C(VirusScan) key
+    (M(mapi.resilience.exchange_virusscan): C(BackgroundScanning), C(OpenRetryDelay), C(Enabled),
+    C(ProactiveScanning), C(ScanningThreads), C(TransportExclusion)) and C(ProfileExpire) under Enterprise Vault's
+    C(Agents) key in either view (M(mapi.resilience.ev_profile_expire)). They are reported in RV(kept), with the
+    module that manages them.
 author:
   - mapi.resilience contributors (@mapi-resilience)
 options:
@@ -78,7 +84,8 @@ options:
         default: ''
   purge:
     description:
-      - Remove the values of each managed key that no setting names. The (Default) value is never removed.
+      - Remove the values of each managed key that no setting names. The (Default) value is never removed, nor a
+        value another module of this collection manages there (see RV(kept)).
     type: bool
     default: false
   create_keys:
@@ -216,8 +223,35 @@ purged:
     changed:
       description: Whether this run removed it (always false in check mode).
       type: bool
+kept:
+  description: Values found in managed keys that no setting names but another module of this collection manages,
+    when O(purge=true). They are never removed.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    path:
+      description: The key.
+      type: str
+    name:
+      description: The value name.
+      type: str
+      sample: BackgroundScanning
+    found_type:
+      description: Its type.
+      type: str
+    found:
+      description: Its data.
+      type: raw
+    changed:
+      description: Always false.
+      type: bool
+    managed_by:
+      description: The module that manages the value.
+      type: str
+      sample: mapi.resilience.exchange_virusscan
 report:
-  description: One line per managed or purged value, for a compliance report.
+  description: One line per managed, purged or kept value, for a compliance report.
   returned: success, and on a failure part-way through the writes
   type: list
   elements: str

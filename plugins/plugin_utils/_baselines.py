@@ -117,3 +117,18 @@ EV_PROFILE_EXPIRE = (
 )
 EV_PROFILE_EXPIRE_ZERO = ('0 deletes every Enterprise Vault-created MAPI profile at each service restart and must not '
                           'be used for normal operation')
+
+
+def managed_by_modules() -> dict[tuple[str, str], str]:
+    """{(key path, value name): module} for every value a preset module of this collection manages.
+
+    registry_baseline's purge keeps them: removing a value another module has just set would make the two fight
+    on every run. Enterprise Vault's keys count in both views (native and Wow6432Node).
+    """
+    owned = {}
+    for r in EXCHANGE_VIRUSSCAN:
+        owned[(EXCHANGE_VIRUSSCAN_KEY, r.name)] = 'mapi.resilience.exchange_virusscan'
+    for root in (EV_AGENTS_KEY, EV_AGENTS_KEY.replace('\\SOFTWARE\\', '\\SOFTWARE\\Wow6432Node\\', 1)):
+        for r in EV_PROFILE_EXPIRE:
+            owned[(root, r.name)] = 'mapi.resilience.ev_profile_expire'
+    return owned

@@ -258,21 +258,27 @@ class ValueResult:
 
 @dataclasses.dataclass
 class PurgeResult:
-    """A value found in a managed key that no setting names (removed when purging)."""
+    """A value found in a managed key that no setting names: removed when purging, unless another module owns it."""
 
     path: str
     name: str
     found: FoundValue
     removed: bool = False
+    managed_by: str = ''  # the module that manages the value: it is kept, not removed
 
     def line(self, check_mode: bool) -> str:
-        verb = 'would remove' if check_mode else ('removed' if self.removed else 'NOT removed')
         found = '%s %s' % (self.found.type, display(self.found.type, self.found.data))
+        if self.managed_by:
+            return '%s\\%s: unmanaged here, %s, kept (managed by %s)' % (self.path, self.name, found, self.managed_by)
+        verb = 'would remove' if check_mode else ('removed' if self.removed else 'NOT removed')
         return '%s\\%s: unmanaged, %s, %s' % (self.path, self.name, found, verb)
 
     def as_dict(self) -> dict[str, t.Any]:
-        return {'path': self.path, 'name': self.name, 'found_type': self.found.type,
-                'found': display(self.found.type, self.found.data), 'changed': self.removed}
+        out = {'path': self.path, 'name': self.name, 'found_type': self.found.type,
+               'found': display(self.found.type, self.found.data), 'changed': self.removed}
+        if self.managed_by:
+            out['managed_by'] = self.managed_by
+        return out
 
 
 @dataclasses.dataclass
@@ -281,6 +287,7 @@ class RegistryReport:
     created_keys: list[str]
     check_mode: bool
     purged: list[PurgeResult] = dataclasses.field(default_factory=list)
+    kept: list[PurgeResult] = dataclasses.field(default_factory=list)  # unnamed values other modules manage
 
     @property
     def changed(self) -> bool:
@@ -315,6 +322,8 @@ class RegistryReport:
         if self.purged:
             verb = 'would be removed' if self.check_mode else 'removed'
             parts.append('%d unmanaged values %s: %s' % (len(self.purged), verb, ', '.join(p.name for p in self.purged)))
+        if self.kept:
+            parts.append('%d values kept (managed by other modules): %s' % (len(self.kept), ', '.join(p.name for p in self.kept)))
         return '; '.join(parts)
 
 
@@ -409,8 +418,13 @@ class RegistryEngine:
         raise NotFound(self.host.name, what, [path for dummy, path in candidates])
 
     def evaluate(self, desired: t.Sequence[DesiredValue], create_missing_keys: bool = False,
-                 missing_key_hint: str = '', purge: bool = False) -> RegistryReport:
-        """Read each distinct key once and compare every desired value with what was found."""
+                 missing_key_hint: str = '', purge: bool = False,
+                 keep: t.Mapping[tuple[str, str], str] | None = None) -> RegistryReport:
+        """Read each distinct key once and compare every desired value with what was found.
+
+        ``keep`` maps (key path, value name) to the module that manages the value: purge keeps those.
+        """
+        owners = dict(((_key_id(path), name.lower()), owner) for (path, name), owner in (keep or {}).items())
         created: list[str] = []
         results = []
         managed: dict[str, tuple[str, set[str]]] = {}  # key id -> (path as first given, managed value names)
@@ -426,18 +440,20 @@ class RegistryEngine:
             managed[kid][1].add(want.name.lower())
             found = (key or {}).get(want.name.lower())
             results.append(ValueResult(want, found[1] if found else None, compare(want, found[1] if found else None)))
-        purged = []
+        purged, kept = [], []
         if purge:
-            for path, names in managed.values():
+            for kid, (path, names) in managed.items():
                 for lname, (name, value) in sorted((self.read_key(path) or {}).items()):
                     # the (Default) value is never purged: removing it is rarely what a baseline means
                     if lname and lname not in names:
-                        purged.append(PurgeResult(path, name, value))
-        return RegistryReport(results, created, self.host.check_mode, purged)
+                        owner = owners.get((kid, lname), '')
+                        (kept if owner else purged).append(PurgeResult(path, name, value, managed_by=owner))
+        return RegistryReport(results, created, self.host.check_mode, purged, kept)
 
     def enforce(self, desired: t.Sequence[DesiredValue], create_missing_keys: bool = False,
-                missing_key_hint: str = '', purge: bool = False) -> RegistryReport:
-        report = self.evaluate(desired, create_missing_keys, missing_key_hint, purge)
+                missing_key_hint: str = '', purge: bool = False,
+                keep: t.Mapping[tuple[str, str], str] | None = None) -> RegistryReport:
+        report = self.evaluate(desired, create_missing_keys, missing_key_hint, purge, keep)
         if self.host.check_mode:
             return report
         for item in report.results:
@@ -472,7 +488,9 @@ def report_result(report: RegistryReport, host: WindowsHost) -> dict[str, t.Any]
         'msg': report.summary(),
         'values': [r.as_dict() for r in report.results],
         'purged': [p.as_dict() for p in report.purged],
-        'report': [r.line(report.check_mode) for r in report.results] + [p.line(report.check_mode) for p in report.purged],
+        'kept': [p.as_dict() for p in report.kept],
+        'report': ([r.line(report.check_mode) for r in report.results] + [p.line(report.check_mode) for p in report.purged]
+                   + [p.line(report.check_mode) for p in report.kept]),
         'before': report.state(after=False),
         'after': report.state(after=True),
         'created_keys': report.created_keys,
@@ -512,11 +530,12 @@ ENGINE_ERRORS = (ArchitectureUnknown, KeyMissing, NotFound, RegistryApplyError, 
 
 def enforce_as_result(host: WindowsHost, desired: t.Sequence[DesiredValue], create_missing_keys: bool = False,
                       missing_key_hint: str = '', purge: bool = False,
-                      engine: RegistryEngine | None = None) -> dict[str, t.Any]:
+                      engine: RegistryEngine | None = None,
+                      keep: t.Mapping[tuple[str, str], str] | None = None) -> dict[str, t.Any]:
     """Run the engine and turn every outcome, failures included, into an Ansible result."""
     engine = engine or RegistryEngine(host)
     try:
-        report = engine.enforce(desired, create_missing_keys, missing_key_hint, purge)
+        report = engine.enforce(desired, create_missing_keys, missing_key_hint, purge, keep)
     except ENGINE_ERRORS as e:
         result = failure_result(e, host)
     else:

@@ -99,6 +99,38 @@ def test_purge_is_reported_in_check_mode_then_removes_only_values():
     assert real['purged'][0]['changed'] is True
 
 
+VIRUSSCAN = 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIS\\VirusScan'
+
+
+@pytest.mark.parametrize('path, kept', [
+    (VIRUSSCAN.upper() + '\\', ['BackgroundScanning', 'Enabled', 'OpenRetryDelay', 'ProactiveScanning', 'TransportExclusion']),
+    ('HKLM:\\SOFTWARE\\Wow6432Node\\KVS\\Enterprise Vault\\Agents', ['ProfileExpire']),
+    ('HKLM:\\SOFTWARE\\KVS\\Enterprise Vault\\Agents', ['ProfileExpire']),
+])
+def test_purge_never_removes_what_another_module_of_the_collection_manages(path, kept):
+    names = dict((n, dword(1)) for n in kept + ['Stale'])
+    names['ScanningThreads'] = dword(5)
+    for check_mode in (True, False):
+        replies = Replies(key_stat(**names), {'changed': True})
+        result = run({'settings': [setting('ScanningThreads', 'dword', 5, path=path)], 'purge': True}, replies,
+                     check_mode=check_mode)
+        assert [p['name'] for p in result['purged']] == ['Stale']
+        assert sorted(k['name'] for k in result['kept']) == sorted(kept)
+        owner = 'mapi.resilience.ev_profile_expire' if 'ProfileExpire' in kept else 'mapi.resilience.exchange_virusscan'
+        assert all(k['managed_by'] == owner for k in result['kept'])
+        assert '%s\\%s: unmanaged here, REG_DWORD 1, kept (managed by %s)' % (path, kept[0], owner) in result['report']
+    # the real run removed only the stale value
+    assert [c for c in replies.calls if c[0] == 'ansible.windows.win_regedit'] == [
+        ('ansible.windows.win_regedit', {'path': path, 'name': 'Stale', 'state': 'absent', 'delete_key': False})]
+
+
+def test_purge_with_only_values_other_modules_manage_changes_nothing():
+    replies = Replies(key_stat(BackgroundScanning=dword(1), OpenRetryDelay=dword(5000), ScanningThreads=dword(5)))
+    result = run({'settings': [setting('ScanningThreads', 'dword', 5, path=VIRUSSCAN)], 'purge': True}, replies)
+    assert result['changed'] is False and result['purged'] == [] and len(result['kept']) == 2
+    assert replies.modules == ['ansible.windows.win_reg_stat']
+
+
 def test_missing_key_without_create_keys_fails_before_writing():
     replies = Replies(key_stat(), NO_KEY)
     result = run({'settings': [setting('A', 'dword', 1), setting('B', 'dword', 1, path=OTHER)], 'create_keys': False}, replies)

@@ -76,3 +76,23 @@ def test_host_without_enterprise_vault_fails_naming_keys(winsim):
 def test_zero_is_refused(winsim):
     proc = winsim.adhoc('ev64', 'mapi.resilience.ev_profile_expire', 'profile_expire=0', check=False)
     assert 'profile_expire: 0 is refused' in proc.stdout and winsim.calls('ev64') == []
+
+
+VIRUSSCAN_ID = 'HKLM\\system\\currentcontrolset\\services\\msexchangeis\\virusscan'
+
+
+def test_site_with_purge_converges_and_keeps_what_exchange_virusscan_manages(winsim):
+    first = winsim.playbook(SITE, '--limit', 'exch55,exch2000', '-e', 'registry_baseline_purge=true')
+    assert recap(first.stdout)['exch55']['changed'] >= 1
+    second = winsim.playbook(SITE, '--limit', 'exch55,exch2000', '-e', 'registry_baseline_purge=true')
+    assert all(recap(second.stdout)[h]['changed'] == 0 for h in ('exch55', 'exch2000')), second.stdout[-3000:]
+    assert 'kept (managed by mapi.resilience.exchange_virusscan)' in second.stdout
+    for host in ('exch55', 'exch2000'):
+        values = winsim.state(host)['registry'][VIRUSSCAN_ID]['values']
+        assert values['BackgroundScanning'] == {'kind': 'DWord', 'data': 1}, host
+        assert values['OpenRetryDelay'] == {'kind': 'DWord', 'data': 5000}, host
+        assert values['Enabled'] == {'kind': 'DWord', 'data': 1}, host
+        removals = [c for c in winsim.calls(host) if c['module'] == 'ansible.windows.win_regedit'
+                    and c['args']['state'] == 'absent']
+        assert removals == [], (host, removals)
+    assert winsim.state('exch2000')['registry'][VIRUSSCAN_ID]['values']['ProactiveScanning'] == {'kind': 'DWord', 'data': 0}
