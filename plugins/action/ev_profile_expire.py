@@ -16,7 +16,7 @@ from ansible_collections.mapi.resilience.plugins.plugin_utils._baselines import 
 )
 from ansible_collections.mapi.resilience.plugins.plugin_utils._presets import (
     desired_values,
-    refuse_loose_integers,
+    normalise_integers,
     remediation_spec,
 )
 from ansible_collections.mapi.resilience.plugins.plugin_utils._registry import (
@@ -46,7 +46,7 @@ class ActionModule(WindowsAction):
         # YAML reads view: 32 as an integer; accept it as the string it means
         if isinstance(self._task.args.get('view'), int) and not isinstance(self._task.args.get('view'), bool):
             self._task.args['view'] = str(self._task.args['view'])
-        refuse_loose_integers(self._task.args, EV_PROFILE_EXPIRE)
+        normalise_integers(self._task.args, EV_PROFILE_EXPIRE)
         dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
         if args['profile_expire'] == 0 and not args['allow_zero']:
             raise AnsibleActionFail('option profile_expire: 0 is refused: %s. Set allow_zero: true to use it anyway.'

@@ -16,7 +16,7 @@ from ansible_collections.mapi.resilience.plugins.plugin_utils._baselines import 
 )
 from ansible_collections.mapi.resilience.plugins.plugin_utils._presets import (
     desired_values,
-    refuse_loose_integers,
+    normalise_integers,
     remediation_spec,
 )
 from ansible_collections.mapi.resilience.plugins.plugin_utils._registry import (
@@ -44,7 +44,7 @@ class ActionModule(WindowsAction):
         super().run(tmp, task_vars)
         del tmp
 
-        refuse_loose_integers(self._task.args, EXCHANGE_VIRUSSCAN)
+        normalise_integers(self._task.args, EXCHANGE_VIRUSSCAN)
         dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
         desired = desired_values(EXCHANGE_VIRUSSCAN, args, EXCHANGE_VIRUSSCAN_KEY)
 

@@ -18,7 +18,7 @@ from ansible_collections.mapi.resilience.plugins.plugin_utils._registry import (
     coerce_data,
     enforce_as_result,
     failure_result,
-    validate_path,
+    validate_key,
     view_path,
 )
 from ansible_collections.mapi.resilience.plugins.plugin_utils._windows import WindowsAction, WindowsHost
@@ -55,18 +55,26 @@ class ActionModule(WindowsAction):
             if not isinstance(setting, dict):
                 raise AnsibleActionFail('option settings[%d]: %r is not valid: expected a dict with path, name, type and data'
                                         % (index, setting))
-        # YAML reads view: 32 as an integer; accept it as the string it means
-        for setting in settings or []:
-            if isinstance(setting, dict) and isinstance(setting.get('view'), int) and not isinstance(setting.get('view'), bool):
+        for index, setting in enumerate(settings or []):
+            # YAML reads view: 32 as an integer; accept it as the string it means
+            if isinstance(setting.get('view'), int) and not isinstance(setting.get('view'), bool):
                 setting['view'] = str(setting['view'])
+            # name: null (or name:) would address the (Default) value without saying so
+            if 'name' in setting and setting['name'] is None:
+                raise AnsibleActionFail("option settings[%d].name: None is not valid: expected a value name, or name: '' "
+                                        "for the key's (Default) value" % index)
         dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
 
         checked = []
         for index, setting in enumerate(args['settings']):
             option = 'settings[%d]' % index
             try:
-                path = validate_path(option + '.path', setting['path'])
+                path = validate_key(option + '.path', setting['path'])
                 check_view(option + '.view', path, setting['view'])
+                if setting['name'] == '' and setting['type'] != 'string':
+                    raise RegistryInputError(option + '.type', setting['type'],
+                                             "string for the key's (Default) value (name: ''): win_reg_stat reports "
+                                             "(Default) as REG_SZ whatever it holds, so no other type can be checked")
                 data = coerce_data(option + '.data', setting['type'], setting['data'])
             except RegistryInputError as e:
                 raise AnsibleActionFail(str(e)) from None

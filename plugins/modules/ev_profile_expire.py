@@ -47,8 +47,8 @@ options:
   view:
     description:
       - The registry view to manage.
-      - C(auto) and C(32) are the view Enterprise Vault reads (the 32-bit view): Wow6432Node on 64-bit Windows, the
-        native path on 32-bit Windows.
+      - C(auto) and C(32) are the view Enterprise Vault reads (the 32-bit view), Wow6432Node on 64-bit Windows and
+        the native path on 32-bit Windows.
       - C(64) is the native path on every host, without reading the architecture. Enterprise Vault does not read it on
         64-bit Windows.
       - A host whose C(Agents) key is missing in the view is checked for the C(Install) key there, and fails if
@@ -77,6 +77,7 @@ notes:
   - A host without Enterprise Vault fails with a message that names the host and every key looked for.
   - Bad input (a non-integer, a negative number, a value beyond a DWORD, 0 without O(allow_zero), a view that is
     not C(auto), C(32) or C(64)) fails before anything is sent to the host.
+  - Integers (every integer option of this collection) are YAML integers or strings of decimal digits, such as a template yields; floats (C(1.0), C(1e3)), signs, hex strings, underscores and booleans are refused the same way on every supported ansible-core version.
   - Restart the Enterprise Vault services daily as well; that clears MAPI resources that were not released.
 seealso:
   - module: mapi.resilience.registry_baseline

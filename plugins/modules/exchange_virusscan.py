@@ -34,7 +34,7 @@ options:
     description:
       - Data of the C(BackgroundScanning) REG_DWORD. C(1) rescans attachments in the background after a
         signature update (KB Q264731).
-      - An integer from 0 to 4294967295.
+      - C(0) or C(1).
     type: int
     default: 1
   open_retry_delay:
@@ -46,20 +46,22 @@ options:
     default: 5000
   enabled:
     description:
-      - Data of the C(Enabled) REG_DWORD (C(1) turns VSAPI scanning on). Left alone when not given.
+      - Data of the C(Enabled) REG_DWORD (C(1) turns VSAPI scanning on), C(0) or C(1). Left alone when not given.
       - Re-enabling after C(0) resubmits every attachment for scanning.
     type: int
   proactive_scanning:
     description:
-      - Data of the C(ProactiveScanning) REG_DWORD (VSAPI 2.0 and later). Left alone when not given.
+      - Data of the C(ProactiveScanning) REG_DWORD (VSAPI 2.0 and later), C(0) or C(1). Left alone when not given.
     type: int
   scanning_threads:
     description:
-      - Data of the C(ScanningThreads) REG_DWORD. Best practice is 2 x CPUs + 1. Left alone when not given.
+      - Data of the C(ScanningThreads) REG_DWORD, from 1 to 4294967295. Best practice is 2 x CPUs + 1. Left alone
+        when not given.
     type: int
   transport_exclusion:
     description:
-      - Data of the C(TransportExclusion) REG_DWORD (VSAPI 2.5, Exchange 2003 and later). Left alone when not given.
+      - Data of the C(TransportExclusion) REG_DWORD (VSAPI 2.5, Exchange 2003 and later), C(0) or C(1). Left alone
+        when not given.
     type: int
   create_key:
     description:
@@ -96,7 +98,9 @@ attributes:
   platform:
     platforms: windows
 notes:
-  - Bad input (a non-integer, a negative number, a value beyond a DWORD) fails before anything is sent to the host.
+  - Bad input (a non-integer, a negative number, a value out of the option's range) fails before anything is sent to
+    the host, naming the option and the value.
+  - Integers (every integer option of this collection) are YAML integers or strings of decimal digits, such as a template yields; floats (C(1.0), C(1e3)), signs, hex strings, underscores and booleans are refused the same way on every supported ansible-core version.
   - If a write fails part-way, the result lists which values were written and which were not; re-running is safe.
   - Later Microsoft advice (Exchange Best Practices Analyzer) is against BackgroundScanning = 1 on VSAPI 2.0 and
     later (Exchange 2003 and 2007), because every signature update then rescans the whole store. KB Q264731

@@ -24,11 +24,11 @@ description:
   - With O(purge=true), values in a managed key that no setting names are removed (the key's (Default) value is
     kept). Check mode reports them before anything is removed.
   - Purge never removes a value that another module of this collection manages in that key, so that the two never
-    undo each other. These are the documented VSAPI values under the Information Store's C(VirusScan) key
-    (M(mapi.resilience.exchange_virusscan): C(BackgroundScanning), C(OpenRetryDelay), C(Enabled),
-    C(ProactiveScanning), C(ScanningThreads), C(TransportExclusion)) and C(ProfileExpire) under Enterprise Vault's
-    C(Agents) key in either view (M(mapi.resilience.ev_profile_expire)). They are reported in RV(kept), with the
-    module that manages them.
+    undo each other. These are the documented VSAPI values under the Information Store's C(VirusScan) key, managed
+    by M(mapi.resilience.exchange_virusscan) (C(BackgroundScanning), C(OpenRetryDelay), C(Enabled),
+    C(ProactiveScanning), C(ScanningThreads), C(TransportExclusion)), and C(ProfileExpire) under Enterprise Vault's
+    C(Agents) key in either view, managed by M(mapi.resilience.ev_profile_expire). They are reported in RV(kept),
+    with the module that manages them.
 author:
   - mapi.resilience contributors (@mapi-resilience)
 options:
@@ -43,11 +43,16 @@ options:
         description:
           - The key, in the form ansible.windows uses, for example C(HKLM:\SOFTWARE\Vendor\Product). Hives
             C(HKLM:), C(HKCU:), C(HKCR:), C(HKCC:) and C(HKU:).
+          - A hive root such as C(HKLM:\) is not a key to enforce values in, and is refused.
         type: str
         required: true
       name:
         description:
-          - The value name. An empty string is the key's (Default) value.
+          - The value name.
+          - "An empty string (C(name: '')) addresses the key's (Default) value, which reports show as C((Default)). It
+            takes O(settings[].type=string) only, because M(ansible.windows.win_reg_stat) reports the (Default) value
+            as REG_SZ whatever it holds."
+          - "C(name: null) (or an empty C(name:)) is refused rather than read as the (Default) value."
         type: str
         required: true
       type:
@@ -61,6 +66,9 @@ options:
           - The data. An integer for C(dword) (0 to 4294967295) and C(qword) (0 to 18446744073709551615); a string
             for C(string) and C(expandstring); a list of strings for C(multistring); hex bytes for C(binary) and
             C(none), as C("hex:01,ff"), C("01,ff"), C("01ff") or a list of integers 0 to 255.
+          - Integers follow the collection's rule (a YAML integer or a string of decimal digits) and, as
+            M(ansible.windows.win_regedit) takes them, a string of C(0x) and hex digits such as C("0x00000010").
+            Floats (C(1.0), C(1e3)), signs, underscores and booleans are refused.
         type: raw
         required: true
       view:
@@ -112,8 +120,10 @@ attributes:
   platform:
     platforms: windows
 notes:
-  - Bad input (a path that is not a registry path, a type that is not one of the choices, data that cannot be a value
-    of the type, a view that is neither C(32) nor C(64), the same value twice) fails before anything is sent.
+  - Bad input (a path that is not a registry path or is a hive root, a type that is not one of the choices, data that
+    cannot be a value of the type, a view that is neither C(32) nor C(64), the same value twice) fails before anything
+    is sent. A duplicate that only a view C(32) on 32-bit Windows reveals (the same key with and without the view)
+    fails after the architecture read, before anything is written.
   - If a write fails part-way, the result lists what was written and what was not; re-running is safe.
 seealso:
   - module: mapi.resilience.exchange_virusscan

@@ -25,13 +25,15 @@ class Remediation:
     default: t.Any
     reference: str
     reason: str
+    minimum: int = 0  # the allowed range of an integer value; maximum None is the type's own limit
+    maximum: int | None = None
 
 
 # KB Q264731: MAPI operations time out on Exchange servers whose antivirus uses VSAPI.
 EXCHANGE_VIRUSSCAN_KEY = 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIS\\VirusScan'
 EXCHANGE_VIRUSSCAN = (
     Remediation(
-        option='background_scanning', name='BackgroundScanning', type='dword', default=1,
+        option='background_scanning', name='BackgroundScanning', type='dword', default=1, minimum=0, maximum=1,
         reference='KB Q264731',
         reason='Rescan attachments in the background after a signature update, so that MAPI operations '
                '(OST sync, Move Mailbox, ExMerge) do not wait on on-access scans. The KB\'s "1 Binary" is '
@@ -42,19 +44,19 @@ EXCHANGE_VIRUSSCAN = (
         reason='Milliseconds the store waits before retrying to open an attachment that is being scanned '
                '(500 when the value is absent).'),
     Remediation(
-        option='enabled', name='Enabled', type='dword', default=None,
+        option='enabled', name='Enabled', type='dword', default=None, minimum=0, maximum=1,
         reference='VSAPI',
         reason='1 turns VSAPI scanning on. Re-enabling after 0 resubmits every attachment for scanning.'),
     Remediation(
-        option='proactive_scanning', name='ProactiveScanning', type='dword', default=None,
+        option='proactive_scanning', name='ProactiveScanning', type='dword', default=None, minimum=0, maximum=1,
         reference='VSAPI 2.0 and later',
         reason='Scan new messages proactively as they are submitted (default 0).'),
     Remediation(
-        option='scanning_threads', name='ScanningThreads', type='dword', default=None,
+        option='scanning_threads', name='ScanningThreads', type='dword', default=None, minimum=1,
         reference='VSAPI',
         reason='Threads the store gives to scanning; best practice is 2 x CPUs + 1.'),
     Remediation(
-        option='transport_exclusion', name='TransportExclusion', type='dword', default=None,
+        option='transport_exclusion', name='TransportExclusion', type='dword', default=None, minimum=0, maximum=1,
         reference='VSAPI 2.5 (Exchange 2003 and later)',
         reason='Excludes transport messages from VSAPI scanning.'),
 )

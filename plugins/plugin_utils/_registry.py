@@ -43,6 +43,16 @@ REG_TYPES = {
 }
 _MAX = {'dword': 0xFFFFFFFF, 'qword': 0xFFFFFFFFFFFFFFFF}
 _PATH_RE = re.compile(r'^HK(CC|CR|CU|LM|U):\\', re.IGNORECASE)
+_HIVE_ROOT_RE = re.compile(r'^HK(CC|CR|CU|LM|U):\\*$', re.IGNORECASE)
+
+# The integer rule of every module: a YAML integer, or a string of decimal digits (what a template yields on
+# every ansible-core); registry_baseline's dword/qword data also takes 0x hex, as win_regedit does. Floats (1.0,
+# 1e3), signs, underscores and booleans are refused: Ansible's own int check differs between core versions.
+_DECIMAL_RE = re.compile(r'^[0-9]+$')
+_HEX_INT_RE = re.compile(r'^0[xX][0-9a-fA-F]+$')
+INTEGER_RULE = 'a YAML integer or a string of decimal digits'
+INTEGER_RULE_HEX = 'a YAML integer, a string of decimal digits or a string of 0x and hex digits'
+
 _HEX_RE = re.compile(r'^(hex:)?([0-9a-f]{2}([,: ]?[0-9a-f]{2})*)?$', re.IGNORECASE)
 
 
@@ -73,20 +83,40 @@ def validate_path(option: str, path: t.Any) -> str:
     return path
 
 
+def validate_key(option: str, path: t.Any) -> str:
+    """A registry path that names a key below a hive (values are not enforced in a hive root such as HKLM:\\)."""
+    if isinstance(path, str) and _HIVE_ROOT_RE.match(path):
+        raise RegistryInputError(option, path, 'a key below the hive, such as HKLM:\\SOFTWARE\\Vendor, not a hive root')
+    return validate_path(option, path)
+
+
+def value_label(name: str) -> str:
+    """A value name as reports show it: the unnamed value is the key's (Default)."""
+    return name if name else '(Default)'
+
+
+def coerce_int(option: str, value: t.Any, vtype: str = 'dword', minimum: int = 0, maximum: int | None = None,
+               allow_hex: bool = False) -> int:
+    """``value`` as an integer of ``vtype`` within ``minimum``..``maximum`` by the collection's integer rule."""
+    maximum = _MAX[vtype] if maximum is None else maximum
+    span = '0 or 1' if (minimum, maximum) == (0, 1) else 'an integer from %d to %d' % (minimum, maximum)
+    expected = '%s (%s): %s' % (span, REG_TYPES[vtype], INTEGER_RULE_HEX if allow_hex else INTEGER_RULE)
+    number = value
+    if isinstance(value, str):
+        text = value.strip()
+        if _DECIMAL_RE.match(text):
+            number = int(text, 10)
+        elif allow_hex and _HEX_INT_RE.match(text):
+            number = int(text, 16)
+    if isinstance(number, bool) or not isinstance(number, int) or not minimum <= number <= maximum:
+        raise RegistryInputError(option, value, expected)
+    return number
+
+
 def coerce_data(option: str, vtype: str, data: t.Any) -> t.Any:
     """Check ``data`` for a value of ``vtype`` and return it in the form the engine compares and writes."""
     if vtype in ('dword', 'qword'):
-        if isinstance(data, bool) or isinstance(data, float):
-            raise RegistryInputError(option, data, 'an integer from 0 to %d (%s)' % (_MAX[vtype], REG_TYPES[vtype]))
-        if isinstance(data, str):
-            text = data.strip()
-            try:
-                data = int(text, 16) if text.lower().startswith('0x') else int(text, 10)
-            except ValueError:
-                raise RegistryInputError(option, data, 'an integer from 0 to %d (%s)' % (_MAX[vtype], REG_TYPES[vtype])) from None
-        if not isinstance(data, int) or data < 0 or data > _MAX[vtype]:
-            raise RegistryInputError(option, data, 'an integer from 0 to %d (%s)' % (_MAX[vtype], REG_TYPES[vtype]))
-        return data
+        return coerce_int(option, data, vtype, allow_hex=True)
     if vtype in ('string', 'expandstring'):
         if not isinstance(data, str):
             raise RegistryInputError(option, data, 'a string (%s)' % REG_TYPES[vtype])
@@ -232,11 +262,12 @@ class ValueResult:
         rtype = REG_TYPES[self.desired.type]
         want = '%s %s' % (rtype, display(rtype, self.desired.data))
         ref = ' [%s]' % self.desired.reference if self.desired.reference else ''
+        name = value_label(self.desired.name)
         if not self.drifted:
-            return '%s: ok, %s%s' % (self.desired.name, want, ref)
+            return '%s: ok, %s%s' % (name, want, ref)
         have = '%s %s' % (self.found.type, display(self.found.type, self.found.data)) if self.found else 'missing'
         verb = 'would set' if check_mode else ('set' if self.written else 'NOT set')
-        return '%s: drift (%s), %s -> %s, %s%s' % (self.desired.name, self.status, have, want, verb, ref)
+        return '%s: drift (%s), %s -> %s, %s%s' % (name, self.status, have, want, verb, ref)
 
     def as_dict(self) -> dict[str, t.Any]:
         rtype = REG_TYPES[self.desired.type]
@@ -316,7 +347,7 @@ class RegistryReport:
         if drifted:
             verb = 'would be set' if self.check_mode else 'set'
             parts.append('%d of %d values %s: %s' % (len(drifted), len(self.results), verb,
-                                                     ', '.join('%s (%s)' % (r.desired.name, r.status) for r in drifted)))
+                                                     ', '.join('%s (%s)' % (value_label(r.desired.name), r.status) for r in drifted)))
         else:
             parts.append('all %d values compliant' % len(self.results))
         if self.purged:
@@ -331,8 +362,8 @@ class RegistryApplyError(Exception):
     """A write failed part-way; ``report`` says which values were written before it."""
 
     def __init__(self, cause: Exception, report: RegistryReport) -> None:
-        written = [r.desired.name for r in report.results if r.written] + [p.name for p in report.purged if p.removed]
-        not_written = ([r.desired.name for r in report.results if r.drifted and not r.written]
+        written = [value_label(r.desired.name) for r in report.results if r.written] + [p.name for p in report.purged if p.removed]
+        not_written = ([value_label(r.desired.name) for r in report.results if r.drifted and not r.written]
                        + [p.name for p in report.purged if not p.removed])
         super().__init__('%s; written before the failure: %s; not written: %s. Re-running is safe: only drifted values are written.'
                          % (cause, ', '.join(written) or 'none', ', '.join(not_written) or 'none'))
@@ -397,7 +428,7 @@ class RegistryEngine:
         """{lower-cased name: (name, value)} for every value of ``path`` (names are case-insensitive), or None."""
         kid = _key_id(path)
         if kid not in self._keys:
-            result = self.host.run(REG_STAT, {'path': path})
+            result = self.host.run(REG_STAT, {'path': path}, subject=path)
             if not result.get('exists'):
                 self._keys[kid] = None
             else:
@@ -463,18 +494,19 @@ class RegistryEngine:
             try:
                 result = self.host.run(REG_EDIT, {
                     'path': want.path, 'name': want.name, 'type': want.type, 'data': want.data, 'state': 'present',
-                })
+                }, subject='%s\\%s' % (want.path, value_label(want.name)))
             except (ModuleFailed, HostUnreachable) as e:
                 raise RegistryApplyError(e, report) from e
             item.written = True
             if not result.get('changed'):
                 self.host.warnings.append(
                     '%s\\%s: win_regedit reported no change where %s drift was found; the comparison rules disagree'
-                    % (want.path, want.name, item.status))
+                    % (want.path, value_label(want.name), item.status))
         for extra in report.purged:
             try:
                 # delete_key=false: with a name it removes only that value, never the key
-                self.host.run(REG_EDIT, {'path': extra.path, 'name': extra.name, 'state': 'absent', 'delete_key': False})
+                self.host.run(REG_EDIT, {'path': extra.path, 'name': extra.name, 'state': 'absent', 'delete_key': False},
+                              subject='%s\\%s' % (extra.path, extra.name))
             except (ModuleFailed, HostUnreachable) as e:
                 raise RegistryApplyError(e, report) from e
             extra.removed = True

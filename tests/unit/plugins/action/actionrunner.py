@@ -60,6 +60,9 @@ def run_action(action_class, args, replies, check_mode=False, diff=False, host='
     play_context.check_mode = check_mode
     action = action_class(task, MagicMock(), play_context, loader=None, templar=None, shared_loader_obj=None)
     action._execute_module = replies
+    if not hasattr(action, '_load_name'):
+        # set by the plugin loader; ansible-core 2.16 names it in argument spec errors
+        action._load_name = 'mapi.resilience.' + action_class.__module__.rsplit('.', 1)[-1]
     task_vars = {'inventory_hostname': host}
     if facts is not None:
         task_vars['ansible_facts'] = dict(facts)

@@ -62,11 +62,12 @@ def test_host_without_the_store_key_fails_naming_host_and_key(winsim):
     assert [c['module'] for c in winsim.calls('exch-nostore')] == ['ansible.windows.win_reg_stat'] * 2  # setup key, VirusScan
 
 
-def test_access_denied_is_reported_with_the_module_message(winsim):
+def test_access_denied_is_reported_naming_host_key_and_the_module_message(winsim):
     proc = winsim.adhoc('exch-denied', 'mapi.resilience.exchange_virusscan', '', check=False)
     assert proc.returncode != 0
-    assert reply(proc, 'exch-denied')['msg'] == ('exch-denied: ansible.windows.win_reg_stat failed: Unhandled exception '
-                                                 'while executing module: Requested registry access is not allowed.')
+    assert reply(proc, 'exch-denied')['msg'] == ('exch-denied: ansible.windows.win_reg_stat failed on %s: Unhandled '
+                                                 'exception while executing module: Requested registry access is not '
+                                                 'allowed.' % KEY)
 
 
 def test_host_dropping_mid_run_says_what_was_written_and_rerun_is_safe(winsim):
@@ -97,7 +98,7 @@ def test_unreachable_host(winsim):
 def test_bad_input_touches_nothing(winsim):
     proc = winsim.adhoc('exch55', 'mapi.resilience.exchange_virusscan', 'open_retry_delay=-5', check=False)
     assert proc.returncode != 0
-    assert reply(proc, 'exch55')['msg'].startswith('option open_retry_delay: -5 is not valid')
+    assert reply(proc, 'exch55')['msg'].startswith("option open_retry_delay: '-5' is not valid")
     assert winsim.calls('exch55') == []
 
 
