@@ -74,9 +74,11 @@ options:
     description:
       - Read the Exchange version from C(HKLM:\SOFTWARE\Microsoft\Exchange\Setup) (value C(NewestBuild)), one
         extra read per host.
-      - When C(BackgroundScanning) = 1 is enforced on Exchange 2003 or later, the module returns a warning and an
-        entry in RV(advisories), because later Microsoft advice is against it there. It still enforces what was
-        asked.
+      - When C(BackgroundScanning) = 1 is enforced on Exchange 2003 or later, the module returns an entry in
+        RV(advisories) on every run, because later Microsoft advice is against it there; its wording follows what
+        happened (C(is already set), C(would be enforced) in check mode, C(was enforced)). The same advice is an
+        Ansible warning only on the run that writes the value, so a compliant host checked on a schedule does not
+        warn every time. It still enforces what was asked.
       - A host whose setup key cannot be read gets a warning, not a failure.
     type: bool
     default: true
@@ -226,7 +228,8 @@ exchange_build:
   type: int
   sample: 7638
 advisories:
-  description: Later advice that conflicts with what was enforced on this version; each is also returned as a warning.
+  description: Later advice that conflicts with what is enforced on this version, on every run; it is also an Ansible
+    warning on the run that writes the value.
   returned: always
   type: list
   elements: dict
@@ -239,8 +242,9 @@ advisories:
       description: Where the advice comes from.
       type: str
     message:
-      description: The advice, with the version and build found.
+      description: The advice, with the version and build found, worded by what happened to the value.
       type: str
+      sample: "BackgroundScanning = 1 is already set on Exchange 2003 (build 7638). Later Microsoft advice ..."
 purged:
   description: Always empty for this module (it never removes values).
   returned: success

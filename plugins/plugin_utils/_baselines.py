@@ -83,11 +83,18 @@ EXCHANGE_VIRUSSCAN_ADVISORIES = (
     Advisory(
         option='background_scanning', value=1, versions=('2003',),
         reference='Exchange Best Practices Analyzer (VSAPI 2.0 and later)',
-        message='BackgroundScanning = 1 is enforced on Exchange %(version)s (build %(build)s). Later Microsoft advice '
+        message='BackgroundScanning = 1 %(outcome)s on Exchange %(version)s (build %(build)s). Later Microsoft advice '
                 '(Exchange Best Practices Analyzer) is against it on VSAPI 2.0 and later: every signature update then '
-                'rescans the whole store. KB Q264731 covers Exchange 5.5 SP3/SP4 and Exchange 2000. The value was '
-                'enforced as asked; set background_scanning: 0 if the later advice applies to this server.'),
+                'rescans the whole store. KB Q264731 covers Exchange 5.5 SP3/SP4 and Exchange 2000. Set '
+                'background_scanning: 0 if the later advice applies to this server.'),
 )
+# What happened to the advised value, in the advisory's words: the wording follows the mode and the outcome
+ADVISORY_OUTCOMES = {
+    'ok': 'is already set',
+    'check': 'would be enforced',
+    'written': 'was enforced',
+    'not_written': 'was to be enforced (the run failed before writing it)',
+}
 
 
 def exchange_version(build: t.Any) -> str | None:

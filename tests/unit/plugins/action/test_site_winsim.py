@@ -49,11 +49,21 @@ def test_site_converges_then_repeat_and_check_runs_change_nothing(winsim):
     assert json.dumps(winsim.calls('ev32')).count('Wow6432Node\\\\KVS\\\\Enterprise Vault\\\\Agents') == 0
 
 
-def test_exchange_2003_gets_the_background_scanning_warning(winsim):
-    result = winsim.playbook(SITE, '--check', '--limit', 'exchange')
-    text = result.stdout + result.stderr
-    assert 'exch2003: BackgroundScanning = 1 is enforced on Exchange 2003 (build 7638)' in text
+def test_exchange_2003_advisory_follows_the_mode_and_warns_only_when_written(winsim):
+    check = winsim.playbook(SITE, '--check', '--limit', 'exchange')
+    text = check.stdout + check.stderr
+    # check mode: the advisory is in the report, worded for check mode, and no warning is raised
+    assert 'BackgroundScanning = 1 would be enforced on Exchange 2003 (build 7638)' in check.stdout
+    assert '[WARNING]: exch2003' not in text and 'enforced as asked' not in text
     assert 'exch55: BackgroundScanning' not in text and 'exch2000: BackgroundScanning' not in text
+    enforce = winsim.playbook(SITE, '--limit', 'exchange')
+    warned = [line for line in (enforce.stdout + enforce.stderr).splitlines() if 'Best Practices Analyzer' in line
+              and 'WARNING' in line]
+    assert len(warned) == 1 and 'exch2003: BackgroundScanning = 1 was enforced on Exchange 2003' in warned[0]
+    # the scheduled compliance run of a compliant host: advisory in the report, no warning
+    again = winsim.playbook(SITE, '--check', '--limit', 'exchange')
+    assert 'BackgroundScanning = 1 is already set on Exchange 2003 (build 7638)' in again.stdout
+    assert 'Best Practices Analyzer' not in again.stderr and '[WARNING]: exch2003' not in again.stdout
 
 
 def test_ev_profile_expire_view_64_is_one_read_and_view_32_two(winsim):
