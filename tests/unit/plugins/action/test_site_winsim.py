@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import ROOT, recap
+from conftest import ROOT, Winsim, recap
 
 SITE = ROOT / 'playbooks' / 'site.yml'
 EXCHANGE = ('exch55', 'exch2000', 'exch2003')
@@ -106,3 +106,59 @@ def test_site_with_purge_converges_and_keeps_what_exchange_virusscan_manages(win
                     and c['args']['state'] == 'absent']
         assert removals == [], (host, removals)
     assert winsim.state('exch2000')['registry'][VIRUSSCAN_ID]['values']['ProactiveScanning'] == {'kind': 'DWord', 'data': 0}
+
+
+def checks_run(calls):
+    """What a host was checked for: the (module, key) of every read and write, in order."""
+    return [(c['module'], c['args']['path']) for c in calls]
+
+
+def test_a_failed_check_does_not_silence_the_other_hosts_and_the_run_says_why(winsim, tmp_path):
+    # the reference: exch55 alone, nothing fails
+    clean = Winsim(tmp_path / 'clean')
+    clean.playbook(SITE, '--limit', 'exch55')
+    expected = checks_run(clean.calls('exch55'))
+    assert len(expected) == 6  # version, VirusScan, 2 writes; the baseline's key read and its write
+
+    # ev64 has no Enterprise Vault at the native path: its ev_profile_expire check fails
+    run = winsim.playbook(SITE, '--limit', 'exch55,ev64', '-e', 'ev_profile_expire_view=64', check=False)
+    assert run.returncode == 2
+    assert checks_run(winsim.calls('exch55')) == expected
+    counts = recap(run.stdout)
+    assert counts['exch55']['failed'] == 0 and counts['ev64']['failed'] == 1, run.stdout[-3000:]
+    # ev64 still got the check that does not depend on the failed one (its registry baseline is empty: no call)
+    summary = ' '.join(run.stdout.split('PLAY RECAP')[0].split())  # the yaml callback folds long lines
+    assert 'exch55: passed exchange_virusscan, registry_baseline' in summary
+    assert ('ev64: FAILED ev_profile_expire (ev64: Enterprise Vault not found; looked for '
+            'HKLM:\\SOFTWARE\\KVS\\Enterprise Vault\\Agents') in summary
+    assert 'ev64: failed checks: ev_profile_expire' in summary
+
+
+def test_the_issue_command_gives_exch55_every_check(winsim, tmp_path):
+    clean = Winsim(tmp_path / 'clean')
+    clean.playbook(SITE, '--limit', 'exch55')
+    run = winsim.playbook(SITE, '--limit', 'exch55,ev32', '-e', 'ev_profile_expire_view=32', check=False)
+    assert checks_run(winsim.calls('exch55')) == checks_run(clean.calls('exch55'))
+    # on 32-bit Windows the 32-bit view is the native path: ev32 passes too
+    assert run.returncode == 0 and recap(run.stdout)['ev32']['failed'] == 0
+
+
+EXTRA_INVENTORY = '''
+exchange:
+  hosts:
+    exch-down:
+    exch-drops:
+'''
+
+
+def test_unreachable_hosts_are_listed_as_not_checked(winsim, tmp_path):
+    inventory = tmp_path / 'more.yml'
+    inventory.write_text(EXTRA_INVENTORY)
+    run = winsim.playbook(SITE, '-i', str(inventory), '--limit', 'exch55,exch-down,exch-drops', check=False)
+    counts = recap(run.stdout)
+    assert counts['exch-down']['unreachable'] == 1 and counts['exch-drops']['unreachable'] == 1
+    assert counts['exch55']['failed'] == 0 and counts['exch55']['unreachable'] == 0
+    summary = ' '.join(run.stdout.split('PLAY RECAP')[0].split())
+    assert 'exch-down: NOT CHECKED: unreachable during exchange_virusscan' in summary
+    assert 'exch-drops: NOT CHECKED: unreachable during exchange_virusscan' in summary
+    assert 'exch55: passed exchange_virusscan, registry_baseline' in summary
