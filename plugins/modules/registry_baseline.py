@@ -132,15 +132,24 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: A site baseline
+# In a play over exchange:enterprise_vault (see playbooks/site.yml); create_keys: false makes a host where the
+# product is not installed fail, naming the key, instead of growing keys nothing reads.
+- name: Exchange baseline
   mapi.resilience.registry_baseline:
+    create_keys: false
     settings:
       - path: HKLM:\SYSTEM\CurrentControlSet\Services\MSExchangeIS\VirusScan
         name: ScanningThreads
         type: dword
-        data: 9
+        data: 5
         reference: VSAPI
-        reason: 2 x CPUs + 1 on a 4-CPU server
+        reason: 2 x CPUs + 1 on a 2-CPU server
+  when: "'exchange' in group_names"
+
+- name: Enterprise Vault baseline, where the 32-bit Enterprise Vault reads it (Wow6432Node on 64-bit Windows, native on 32-bit)
+  mapi.resilience.registry_baseline:
+    create_keys: false
+    settings:
       - path: HKLM:\SOFTWARE\KVS\Enterprise Vault\Agents
         view: '32'
         name: ProfileExpire
@@ -148,6 +157,7 @@ EXAMPLES = r"""
         data: 1
         reference: Veritas TECH49069 (Event 3230)
         reason: Recreate EV MAPI profiles daily
+  when: "'enterprise_vault' in group_names"
 
 - name: Own a key completely (remove values nobody declared)
   mapi.resilience.registry_baseline:
@@ -161,6 +171,11 @@ EXAMPLES = r"""
         name: Signature
         type: binary
         data: hex:de,ad,be,ef
+      - path: HKLM:\SOFTWARE\Vendor\Product
+        name: ''
+        type: string
+        data: Product settings owned by Ansible
+        reason: "name: '' is the key's (Default) value"
 """
 
 RETURN = r"""
