@@ -77,7 +77,9 @@ notes:
   - A host without Enterprise Vault fails with a message that names the host and every key looked for.
   - Bad input (a non-integer, a negative number, a value beyond a DWORD, 0 without O(allow_zero), a view that is
     not C(auto), C(32) or C(64)) fails before anything is sent to the host.
-  - Integers (every integer option of this collection) are YAML integers or strings of decimal digits, such as a template yields; floats (C(1.0), C(1e3)), signs, hex strings, underscores and booleans are refused the same way on every supported ansible-core version.
+  - Integers (every integer option of this collection) are YAML integers or strings of decimal digits, such as
+    a template yields; floats (C(1.0), C(1e3)), signs, hex strings, underscores and booleans are refused the same
+    way on every supported ansible-core version.
   - Restart the Enterprise Vault services daily as well; that clears MAPI resources that were not released.
 seealso:
   - module: mapi.resilience.registry_baseline

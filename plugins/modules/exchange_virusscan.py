@@ -102,7 +102,9 @@ attributes:
 notes:
   - Bad input (a non-integer, a negative number, a value out of the option's range) fails before anything is sent to
     the host, naming the option and the value.
-  - Integers (every integer option of this collection) are YAML integers or strings of decimal digits, such as a template yields; floats (C(1.0), C(1e3)), signs, hex strings, underscores and booleans are refused the same way on every supported ansible-core version.
+  - Integers (every integer option of this collection) are YAML integers or strings of decimal digits, such as
+    a template yields; floats (C(1.0), C(1e3)), signs, hex strings, underscores and booleans are refused the same
+    way on every supported ansible-core version.
   - If a write fails part-way, the result lists which values were written and which were not; re-running is safe.
   - Later Microsoft advice (Exchange Best Practices Analyzer) is against BackgroundScanning = 1 on VSAPI 2.0 and
     later (Exchange 2003 and 2007), because every signature update then rescans the whole store. KB Q264731
