@@ -412,7 +412,8 @@ class RegistryEngine:
             if isinstance(cached, str) and cached:
                 self._arch = cached
             else:
-                result = self.host.run(REG_STAT, {'path': ARCH_KEY, 'name': ARCH_VALUE})
+                result = self.host.run(REG_STAT, {'path': ARCH_KEY, 'name': ARCH_VALUE},
+                                       subject='%s\\%s' % (ARCH_KEY, ARCH_VALUE))
                 value = result.get('value')
                 if not result.get('exists') or not isinstance(value, str) or not value.strip():
                     raise ArchitectureUnknown(self.host.name, value)
