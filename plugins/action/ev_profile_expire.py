@@ -12,18 +12,20 @@ from ansible_collections.mapi.resilience.plugins.plugin_utils._baselines import 
     EV_PROBES,
     EV_PROFILE_EXPIRE,
     EV_PROFILE_EXPIRE_ZERO,
+    EV_VIEWS,
 )
 from ansible_collections.mapi.resilience.plugins.plugin_utils._presets import (
     desired_values,
-    refuse_loose_integers,
+    normalise_integers,
     remediation_spec,
 )
 from ansible_collections.mapi.resilience.plugins.plugin_utils._registry import (
     ENGINE_ERRORS,
     RegistryEngine,
-    apply_view,
     enforce_as_result,
     failure_result,
+    view_detail,
+    view_path,
 )
 from ansible_collections.mapi.resilience.plugins.plugin_utils._windows import WindowsAction, WindowsHost
 
@@ -44,7 +46,7 @@ class ActionModule(WindowsAction):
         # YAML reads view: 32 as an integer; accept it as the string it means
         if isinstance(self._task.args.get('view'), int) and not isinstance(self._task.args.get('view'), bool):
             self._task.args['view'] = str(self._task.args['view'])
-        refuse_loose_integers(self._task.args, EV_PROFILE_EXPIRE)
+        normalise_integers(self._task.args, EV_PROFILE_EXPIRE)
         dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
         if args['profile_expire'] == 0 and not args['allow_zero']:
             raise AnsibleActionFail('option profile_expire: 0 is refused: %s. Set allow_zero: true to use it anyway.'
@@ -53,15 +55,18 @@ class ActionModule(WindowsAction):
 
         host = WindowsHost(self, task_vars or {})
         engine = RegistryEngine(host)
-        probes = [(view, apply_view('view', path, view)) for view, path in EV_PROBES[args['view']]]
+        view = EV_VIEWS[args['view']]
         try:
-            view = engine.locate(probes, 'Enterprise Vault')
+            # the 32-bit view needs the architecture (one read, or a fact from an earlier task)
+            windows_32bit = engine.windows_32bit() if view == '32' else None
+            probes = [(path, view_path(path, view, bool(windows_32bit))) for path in EV_PROBES]
+            engine.locate(probes, 'Enterprise Vault')
         except ENGINE_ERRORS as e:
-            return failure_result(e, host)
+            return host.finish(failure_result(e, host))
 
-        path = apply_view('view', EV_AGENTS_KEY, view)
+        path = view_path(EV_AGENTS_KEY, view, bool(windows_32bit))
         desired = desired_values(EV_PROFILE_EXPIRE, args, path, view)
         # Enterprise Vault is installed there: an Agents key it has not made yet is created by the write
         result = enforce_as_result(host, desired, create_missing_keys=True, engine=engine)
-        result.update(path=path, view=view)
+        result.update(path=path, view=view, view_detail=view_detail(view, windows_32bit))
         return result

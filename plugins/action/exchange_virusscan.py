@@ -7,6 +7,7 @@ from __future__ import annotations
 
 
 from ansible_collections.mapi.resilience.plugins.plugin_utils._baselines import (
+    ADVISORY_OUTCOMES,
     EXCHANGE_BUILD_VALUE,
     EXCHANGE_SETUP_KEY,
     EXCHANGE_VIRUSSCAN,
@@ -16,7 +17,7 @@ from ansible_collections.mapi.resilience.plugins.plugin_utils._baselines import 
 )
 from ansible_collections.mapi.resilience.plugins.plugin_utils._presets import (
     desired_values,
-    refuse_loose_integers,
+    normalise_integers,
     remediation_spec,
 )
 from ansible_collections.mapi.resilience.plugins.plugin_utils._registry import (
@@ -44,7 +45,7 @@ class ActionModule(WindowsAction):
         super().run(tmp, task_vars)
         del tmp
 
-        refuse_loose_integers(self._task.args, EXCHANGE_VIRUSSCAN)
+        normalise_integers(self._task.args, EXCHANGE_VIRUSSCAN)
         dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
         desired = desired_values(EXCHANGE_VIRUSSCAN, args, EXCHANGE_VIRUSSCAN_KEY)
 
@@ -63,15 +64,34 @@ class ActionModule(WindowsAction):
             build = found.data if found is not None and found.type == 'REG_DWORD' else None
             version = exchange_version(build)
 
-        advisories = []
-        for advisory in EXCHANGE_VIRUSSCAN_ADVISORIES:
-            if version in advisory.versions and args.get(advisory.option) == advisory.value:
-                message = advisory.message % {'version': version, 'build': build}
-                advisories.append({'option': advisory.option, 'reference': advisory.reference, 'message': message})
-                host.warnings.append('%s: %s' % (host.name, message))
-
         result = enforce_as_result(host, desired, create_missing_keys=args['create_key'],
                                    missing_key_hint=MISSING_KEY_HINT, engine=engine)
         result.update(path=EXCHANGE_VIRUSSCAN_KEY, exchange_version=version, exchange_build=build,
-                      advisories=advisories)
+                      advisories=self._advisories(args, version, build, result, host))
         return result
+
+    @staticmethod
+    def _advisories(args, version, build, result, host):
+        """Later advice that conflicts with what is enforced here, worded by what happened to the value.
+
+        It is in the result on every run; it is an Ansible warning only on the run that writes the value, so a
+        compliant host checked on a schedule does not raise the same warning every time.
+        """
+        names = dict((r.option, r.name) for r in EXCHANGE_VIRUSSCAN)
+        found = dict((v['name'], v) for v in result.get('values') or [])
+        advisories = []
+        for advisory in EXCHANGE_VIRUSSCAN_ADVISORIES:
+            if version not in advisory.versions or args.get(advisory.option) != advisory.value:
+                continue
+            value = found.get(names[advisory.option])
+            if value is not None and not value['drifted']:
+                outcome = 'ok'
+            elif host.check_mode:
+                outcome = 'check'
+            else:
+                outcome = 'written' if value is not None and value['changed'] else 'not_written'
+            message = advisory.message % {'version': version, 'build': build, 'outcome': ADVISORY_OUTCOMES[outcome]}
+            advisories.append({'option': advisory.option, 'reference': advisory.reference, 'message': message})
+            if outcome == 'written':
+                result.setdefault('warnings', []).append('%s: %s' % (host.name, message))
+        return advisories

@@ -7,14 +7,19 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleActionFail
 
+from ansible_collections.mapi.resilience.plugins.plugin_utils._baselines import managed_by_modules
 from ansible_collections.mapi.resilience.plugins.plugin_utils._registry import (
+    ENGINE_ERRORS,
     REG_TYPES,
     DesiredValue,
+    RegistryEngine,
     RegistryInputError,
-    apply_view,
+    check_view,
     coerce_data,
     enforce_as_result,
-    validate_path,
+    failure_result,
+    validate_key,
+    view_path,
 )
 from ansible_collections.mapi.resilience.plugins.plugin_utils._windows import WindowsAction, WindowsHost
 
@@ -50,28 +55,53 @@ class ActionModule(WindowsAction):
             if not isinstance(setting, dict):
                 raise AnsibleActionFail('option settings[%d]: %r is not valid: expected a dict with path, name, type and data'
                                         % (index, setting))
-        # YAML reads view: 32 as an integer; accept it as the string it means
-        for setting in settings or []:
-            if isinstance(setting, dict) and isinstance(setting.get('view'), int) and not isinstance(setting.get('view'), bool):
+        for index, setting in enumerate(settings or []):
+            # YAML reads view: 32 as an integer; accept it as the string it means
+            if isinstance(setting.get('view'), int) and not isinstance(setting.get('view'), bool):
                 setting['view'] = str(setting['view'])
+            # name: null (or name:) would address the (Default) value without saying so
+            if 'name' in setting and setting['name'] is None:
+                raise AnsibleActionFail("option settings[%d].name: None is not valid: expected a value name, or name: '' "
+                                        "for the key's (Default) value" % index)
         dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
 
-        desired = []
-        seen = {}
+        checked = []
         for index, setting in enumerate(args['settings']):
             option = 'settings[%d]' % index
             try:
-                path = apply_view(option + '.view', validate_path(option + '.path', setting['path']), setting['view'])
+                path = validate_key(option + '.path', setting['path'])
+                check_view(option + '.view', path, setting['view'])
+                if setting['name'] == '' and setting['type'] != 'string':
+                    raise RegistryInputError(option + '.type', setting['type'],
+                                             "string for the key's (Default) value (name: ''): win_reg_stat reports "
+                                             "(Default) as REG_SZ whatever it holds, so no other type can be checked")
                 data = coerce_data(option + '.data', setting['type'], setting['data'])
             except RegistryInputError as e:
                 raise AnsibleActionFail(str(e)) from None
+            checked.append((option, path, data, setting))
+
+        host = WindowsHost(self, task_vars or {})
+        engine = RegistryEngine(host)
+        windows_32bit = None
+        if any(setting['view'] == '32' for dummy, dummy, dummy, setting in checked):
+            # where the 32-bit view is depends on the architecture: one read (or a fact from an earlier task)
+            try:
+                windows_32bit = engine.windows_32bit()
+            except ENGINE_ERRORS as e:
+                return host.finish(failure_result(e, host))
+
+        desired = []
+        seen = {}
+        for option, path, data, setting in checked:
+            path = view_path(path, setting['view'], bool(windows_32bit))
             identity = (path.lower().rstrip('\\'), setting['name'].lower())
             if identity in seen:
-                raise AnsibleActionFail('option %s: %s\\%s is already set by settings[%d]'
+                raise AnsibleActionFail('option %s: %s\\%s is already set by %s'
                                         % (option, path, setting['name'], seen[identity]))
-            seen[identity] = index
+            seen[identity] = option
             desired.append(DesiredValue(path, setting['name'], setting['type'], data,
                                         setting['reference'], setting['reason'], setting['view']))
 
-        host = WindowsHost(self, task_vars or {})
-        return enforce_as_result(host, desired, create_missing_keys=args['create_keys'], purge=args['purge'])
+        # purge keeps the values the collection's other modules manage, so that the two never fight
+        return enforce_as_result(host, desired, create_missing_keys=args['create_keys'], purge=args['purge'],
+                                 engine=engine, keep=managed_by_modules())

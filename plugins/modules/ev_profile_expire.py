@@ -16,12 +16,16 @@ description:
   - Sets C(ProfileExpire) (REG_DWORD, days) under C(HKLM:\SOFTWARE\KVS\Enterprise Vault\Agents) on an Enterprise
     Vault server, in the registry view Enterprise Vault uses. Busy servers that log Event 3230 ("Timed out whilst
     waiting for the MAPI profile mutex") are advised to lower it from the default 3 days to 1 (Veritas TECH49069).
-  - Enterprise Vault is a 32-bit application. On 64-bit Windows its keys are under
-    C(HKLM:\SOFTWARE\Wow6432Node\KVS\...) (view C(32)); on 32-bit Windows they are native (view C(64), the path as
-    written, which is also what 64-bit PowerShell under WinRM sees).
-  - With O(view=auto) the module finds where Enterprise Vault is installed. It looks for the C(Install) key under
-    Wow6432Node, then the native C(Agents) key, then the native C(Install) key, and uses the first found. Keys read
-    to find it are not read again, so a host with Enterprise Vault costs at most 2 reads, and 1 with an explicit view.
+  - Enterprise Vault is a 32-bit application, so it reads the 32-bit registry view. On 64-bit Windows that is
+    C(HKLM:\SOFTWARE\Wow6432Node\KVS\...); on 32-bit Windows, which has no Wow6432Node, it is the native path.
+    With O(view=auto) (or C(32)) the module reads the host's processor architecture once
+    (C(PROCESSOR_ARCHITECTURE) under C(HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager\Environment)) to
+    tell them apart, and returns it as the host fact C(mapi_resilience_windows_arch), so later tasks of the run
+    (this module and M(mapi.resilience.registry_baseline)) do not read it again. It never writes under Wow6432Node
+    on 32-bit Windows.
+  - In that view it reads the C(Agents) key, and only when it is missing the C(Install) key, to make sure
+    Enterprise Vault is installed there. A host with Enterprise Vault costs 2 reads (1 once the architecture is
+    known), and 1 with O(view=64).
   - The value is written with one M(ansible.windows.win_regedit) call only when it drifted; a REG_SZ or other type
     counts as drift and is rewritten as a REG_DWORD. The C(Agents) key is created if Enterprise Vault has not made it.
   - The new value takes effect when the Enterprise Vault services restart.
@@ -42,11 +46,13 @@ options:
     default: false
   view:
     description:
-      - The registry view to manage. C(auto) finds where Enterprise Vault is installed.
-      - C(32) is the 32-bit view of 64-bit Windows (keys under Wow6432Node); C(64) is the native keys.
-      - On 32-bit Windows use C(auto) or C(64).
-      - With an explicit view, a host whose C(Agents) key is missing is checked for the C(Install) key in that view,
-        and fails if Enterprise Vault is not there.
+      - The registry view to manage.
+      - C(auto) and C(32) are the view Enterprise Vault reads (the 32-bit view), Wow6432Node on 64-bit Windows and
+        the native path on 32-bit Windows.
+      - C(64) is the native path on every host, without reading the architecture. Enterprise Vault does not read it on
+        64-bit Windows.
+      - A host whose C(Agents) key is missing in the view is checked for the C(Install) key there, and fails if
+        Enterprise Vault is not there.
     type: str
     choices: [auto, '32', '64']
     default: auto
@@ -71,6 +77,9 @@ notes:
   - A host without Enterprise Vault fails with a message that names the host and every key looked for.
   - Bad input (a non-integer, a negative number, a value beyond a DWORD, 0 without O(allow_zero), a view that is
     not C(auto), C(32) or C(64)) fails before anything is sent to the host.
+  - Integers (every integer option of this collection) are YAML integers or strings of decimal digits, such as
+    a template yields; floats (C(1.0), C(1e3)), signs, hex strings, underscores and booleans are refused the same
+    way on every supported ansible-core version.
   - Restart the Enterprise Vault services daily as well; that clears MAPI resources that were not released.
 seealso:
   - module: mapi.resilience.registry_baseline
@@ -81,7 +90,7 @@ EXAMPLES = r"""
 - name: ProfileExpire 1 day, wherever Enterprise Vault is installed
   mapi.resilience.ev_profile_expire:
 
-- name: Pin the 32-bit view on a 64-bit server (skips the search)
+- name: ProfileExpire 1 day in the 32-bit registry (Wow6432Node on 64-bit Windows, native on 32-bit Windows)
   mapi.resilience.ev_profile_expire:
     profile_expire: 1
     view: '32'
@@ -91,9 +100,9 @@ EXAMPLES = r"""
   check_mode: true
   register: profile_expire
 
-- name: Show the key used and the drift
+- name: Show the key used, what that view is on this host, and the drift
   ansible.builtin.debug:
-    msg: "{{ profile_expire.path }}: {{ profile_expire.report }}"
+    msg: "{{ profile_expire.path }} ({{ profile_expire.view_detail }}): {{ profile_expire.report }}"
 """
 
 RETURN = r"""
@@ -103,10 +112,24 @@ path:
   type: str
   sample: HKLM:\SOFTWARE\Wow6432Node\KVS\Enterprise Vault\Agents
 view:
-  description: The registry view used, C(32) (Wow6432Node) or C(64) (native).
+  description: The registry view used, C(32) (the one Enterprise Vault reads) or C(64) (native path).
   returned: success
   type: str
   sample: "32"
+view_detail:
+  description: What the view is on this host.
+  returned: success
+  type: str
+  sample: 32-bit registry on 32-bit Windows (native path)
+ansible_facts:
+  description: Facts learnt on the host, returned so that later tasks of the run need not read them again.
+  returned: when the architecture was read
+  type: dict
+  contains:
+    mapi_resilience_windows_arch:
+      description: The host's C(PROCESSOR_ARCHITECTURE) (C(AMD64), C(x86), C(ARM64)).
+      type: str
+      sample: AMD64
 msg:
   description: A one-line summary of what drifted and what was (or would be) set.
   returned: always
@@ -128,7 +151,7 @@ values:
       type: str
       sample: HKLM:\SOFTWARE\Wow6432Node\KVS\Enterprise Vault\Agents
     view:
-      description: The registry view used, C(32) (Wow6432Node) or C(64) (native).
+      description: The registry view used, C(32) or C(64).
       type: str
     name:
       description: The value name.
@@ -185,6 +208,12 @@ after:
   returned: success
   type: dict
 purged:
+  description: Always empty for this module (it never removes values).
+  returned: success
+  type: list
+  elements: dict
+  sample: []
+kept:
   description: Always empty for this module (it never removes values).
   returned: success
   type: list

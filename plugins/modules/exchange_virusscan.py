@@ -34,7 +34,7 @@ options:
     description:
       - Data of the C(BackgroundScanning) REG_DWORD. C(1) rescans attachments in the background after a
         signature update (KB Q264731).
-      - An integer from 0 to 4294967295.
+      - C(0) or C(1).
     type: int
     default: 1
   open_retry_delay:
@@ -46,20 +46,22 @@ options:
     default: 5000
   enabled:
     description:
-      - Data of the C(Enabled) REG_DWORD (C(1) turns VSAPI scanning on). Left alone when not given.
+      - Data of the C(Enabled) REG_DWORD (C(1) turns VSAPI scanning on), C(0) or C(1). Left alone when not given.
       - Re-enabling after C(0) resubmits every attachment for scanning.
     type: int
   proactive_scanning:
     description:
-      - Data of the C(ProactiveScanning) REG_DWORD (VSAPI 2.0 and later). Left alone when not given.
+      - Data of the C(ProactiveScanning) REG_DWORD (VSAPI 2.0 and later), C(0) or C(1). Left alone when not given.
     type: int
   scanning_threads:
     description:
-      - Data of the C(ScanningThreads) REG_DWORD. Best practice is 2 x CPUs + 1. Left alone when not given.
+      - Data of the C(ScanningThreads) REG_DWORD, from 1 to 4294967295. Best practice is 2 x CPUs + 1. Left alone
+        when not given.
     type: int
   transport_exclusion:
     description:
-      - Data of the C(TransportExclusion) REG_DWORD (VSAPI 2.5, Exchange 2003 and later). Left alone when not given.
+      - Data of the C(TransportExclusion) REG_DWORD (VSAPI 2.5, Exchange 2003 and later), C(0) or C(1). Left alone
+        when not given.
     type: int
   create_key:
     description:
@@ -72,9 +74,11 @@ options:
     description:
       - Read the Exchange version from C(HKLM:\SOFTWARE\Microsoft\Exchange\Setup) (value C(NewestBuild)), one
         extra read per host.
-      - When C(BackgroundScanning) = 1 is enforced on Exchange 2003 or later, the module returns a warning and an
-        entry in RV(advisories), because later Microsoft advice is against it there. It still enforces what was
-        asked.
+      - When C(BackgroundScanning) = 1 is enforced on Exchange 2003 or later, the module returns an entry in
+        RV(advisories) on every run, because later Microsoft advice is against it there; its wording follows what
+        happened (C(is already set), C(would be enforced) in check mode, C(was enforced)). The same advice is an
+        Ansible warning only on the run that writes the value, so a compliant host checked on a schedule does not
+        warn every time. It still enforces what was asked.
       - A host whose setup key cannot be read gets a warning, not a failure.
     type: bool
     default: true
@@ -96,7 +100,11 @@ attributes:
   platform:
     platforms: windows
 notes:
-  - Bad input (a non-integer, a negative number, a value beyond a DWORD) fails before anything is sent to the host.
+  - Bad input (a non-integer, a negative number, a value out of the option's range) fails before anything is sent to
+    the host, naming the option and the value.
+  - Integers (every integer option of this collection) are YAML integers or strings of decimal digits, such as
+    a template yields; floats (C(1.0), C(1e3)), signs, hex strings, underscores and booleans are refused the same
+    way on every supported ansible-core version.
   - If a write fails part-way, the result lists which values were written and which were not; re-running is safe.
   - Later Microsoft advice (Exchange Best Practices Analyzer) is against BackgroundScanning = 1 on VSAPI 2.0 and
     later (Exchange 2003 and 2007), because every signature update then rescans the whole store. KB Q264731
@@ -222,7 +230,8 @@ exchange_build:
   type: int
   sample: 7638
 advisories:
-  description: Later advice that conflicts with what was enforced on this version; each is also returned as a warning.
+  description: Later advice that conflicts with what is enforced on this version, on every run; it is also an Ansible
+    warning on the run that writes the value.
   returned: always
   type: list
   elements: dict
@@ -235,9 +244,16 @@ advisories:
       description: Where the advice comes from.
       type: str
     message:
-      description: The advice, with the version and build found.
+      description: The advice, with the version and build found, worded by what happened to the value.
       type: str
+      sample: "BackgroundScanning = 1 is already set on Exchange 2003 (build 7638). Later Microsoft advice ..."
 purged:
+  description: Always empty for this module (it never removes values).
+  returned: success
+  type: list
+  elements: dict
+  sample: []
+kept:
   description: Always empty for this module (it never removes values).
   returned: success
   type: list

@@ -25,13 +25,15 @@ class Remediation:
     default: t.Any
     reference: str
     reason: str
+    minimum: int = 0  # the allowed range of an integer value; maximum None is the type's own limit
+    maximum: int | None = None
 
 
 # KB Q264731: MAPI operations time out on Exchange servers whose antivirus uses VSAPI.
 EXCHANGE_VIRUSSCAN_KEY = 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIS\\VirusScan'
 EXCHANGE_VIRUSSCAN = (
     Remediation(
-        option='background_scanning', name='BackgroundScanning', type='dword', default=1,
+        option='background_scanning', name='BackgroundScanning', type='dword', default=1, minimum=0, maximum=1,
         reference='KB Q264731',
         reason='Rescan attachments in the background after a signature update, so that MAPI operations '
                '(OST sync, Move Mailbox, ExMerge) do not wait on on-access scans. The KB\'s "1 Binary" is '
@@ -42,19 +44,19 @@ EXCHANGE_VIRUSSCAN = (
         reason='Milliseconds the store waits before retrying to open an attachment that is being scanned '
                '(500 when the value is absent).'),
     Remediation(
-        option='enabled', name='Enabled', type='dword', default=None,
+        option='enabled', name='Enabled', type='dword', default=None, minimum=0, maximum=1,
         reference='VSAPI',
         reason='1 turns VSAPI scanning on. Re-enabling after 0 resubmits every attachment for scanning.'),
     Remediation(
-        option='proactive_scanning', name='ProactiveScanning', type='dword', default=None,
+        option='proactive_scanning', name='ProactiveScanning', type='dword', default=None, minimum=0, maximum=1,
         reference='VSAPI 2.0 and later',
         reason='Scan new messages proactively as they are submitted (default 0).'),
     Remediation(
-        option='scanning_threads', name='ScanningThreads', type='dword', default=None,
+        option='scanning_threads', name='ScanningThreads', type='dword', default=None, minimum=1,
         reference='VSAPI',
         reason='Threads the store gives to scanning; best practice is 2 x CPUs + 1.'),
     Remediation(
-        option='transport_exclusion', name='TransportExclusion', type='dword', default=None,
+        option='transport_exclusion', name='TransportExclusion', type='dword', default=None, minimum=0, maximum=1,
         reference='VSAPI 2.5 (Exchange 2003 and later)',
         reason='Excludes transport messages from VSAPI scanning.'),
 )
@@ -81,11 +83,18 @@ EXCHANGE_VIRUSSCAN_ADVISORIES = (
     Advisory(
         option='background_scanning', value=1, versions=('2003',),
         reference='Exchange Best Practices Analyzer (VSAPI 2.0 and later)',
-        message='BackgroundScanning = 1 is enforced on Exchange %(version)s (build %(build)s). Later Microsoft advice '
+        message='BackgroundScanning = 1 %(outcome)s on Exchange %(version)s (build %(build)s). Later Microsoft advice '
                 '(Exchange Best Practices Analyzer) is against it on VSAPI 2.0 and later: every signature update then '
-                'rescans the whole store. KB Q264731 covers Exchange 5.5 SP3/SP4 and Exchange 2000. The value was '
-                'enforced as asked; set background_scanning: 0 if the later advice applies to this server.'),
+                'rescans the whole store. KB Q264731 covers Exchange 5.5 SP3/SP4 and Exchange 2000. Set '
+                'background_scanning: 0 if the later advice applies to this server.'),
 )
+# What happened to the advised value, in the advisory's words: the wording follows the mode and the outcome
+ADVISORY_OUTCOMES = {
+    'ok': 'is already set',
+    'check': 'would be enforced',
+    'written': 'was enforced',
+    'not_written': 'was to be enforced (the run failed before writing it)',
+}
 
 
 def exchange_version(build: t.Any) -> str | None:
@@ -99,20 +108,15 @@ def exchange_version(build: t.Any) -> str | None:
 
 
 # Veritas TECH49069: Event 3230 "Timed out whilst waiting for the MAPI profile mutex" on Enterprise Vault.
-# EV is a 32-bit application: on 64-bit Windows its keys are under Wow6432Node (registry view '32'),
-# on 32-bit Windows they are native (view '64' in this collection's terms: the path as written).
+# EV is a 32-bit application: it reads the 32-bit registry view, which is Wow6432Node on 64-bit Windows and
+# the native path on 32-bit Windows (the engine reads the architecture once to tell them apart).
 EV_ROOT = 'HKLM:\\SOFTWARE\\KVS\\Enterprise Vault'
 EV_AGENTS_KEY = EV_ROOT + '\\Agents'
 EV_INSTALL_KEY = EV_ROOT + '\\Install'
-# Where to look, in order, for each view option. 'auto' probes the 64-bit Windows location first (the
-# Install key under Wow6432Node), then the native Agents key (the key to be read anyway), then the
-# native Install key; the first key found decides the view. Reads are shared with the enforcement, so
-# a host with Enterprise Vault costs at most 2 reads.
-EV_PROBES = {
-    'auto': (('32', EV_INSTALL_KEY), ('64', EV_AGENTS_KEY), ('64', EV_INSTALL_KEY)),
-    '32': (('32', EV_AGENTS_KEY), ('32', EV_INSTALL_KEY)),
-    '64': (('64', EV_AGENTS_KEY), ('64', EV_INSTALL_KEY)),
-}
+# The registry view each view option means: 'auto' is the view Enterprise Vault reads. In that view the Agents key
+# (the key to be read anyway) is looked for first, then the Install key; reads are shared with the enforcement.
+EV_VIEWS = {'auto': '32', '32': '32', '64': '64'}
+EV_PROBES = (EV_AGENTS_KEY, EV_INSTALL_KEY)
 EV_PROFILE_EXPIRE = (
     Remediation(
         option='profile_expire', name='ProfileExpire', type='dword', default=1,
@@ -122,3 +126,18 @@ EV_PROFILE_EXPIRE = (
 )
 EV_PROFILE_EXPIRE_ZERO = ('0 deletes every Enterprise Vault-created MAPI profile at each service restart and must not '
                           'be used for normal operation')
+
+
+def managed_by_modules() -> dict[tuple[str, str], str]:
+    """{(key path, value name): module} for every value a preset module of this collection manages.
+
+    registry_baseline's purge keeps them: removing a value another module has just set would make the two fight
+    on every run. Enterprise Vault's keys count in both views (native and Wow6432Node).
+    """
+    owned = {}
+    for r in EXCHANGE_VIRUSSCAN:
+        owned[(EXCHANGE_VIRUSSCAN_KEY, r.name)] = 'mapi.resilience.exchange_virusscan'
+    for root in (EV_AGENTS_KEY, EV_AGENTS_KEY.replace('\\SOFTWARE\\', '\\SOFTWARE\\Wow6432Node\\', 1)):
+        for r in EV_PROFILE_EXPIRE:
+            owned[(root, r.name)] = 'mapi.resilience.ev_profile_expire'
+    return owned

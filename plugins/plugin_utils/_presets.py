@@ -14,10 +14,10 @@ from ansible.errors import AnsibleActionFail
 
 from ansible_collections.mapi.resilience.plugins.plugin_utils._baselines import Remediation
 from ansible_collections.mapi.resilience.plugins.plugin_utils._registry import (
-    REG_TYPES,
     DesiredValue,
     RegistryInputError,
     coerce_data,
+    coerce_int,
 )
 
 # the Ansible option type for a remediation's registry type
@@ -38,14 +38,20 @@ def remediation_spec(remediations: t.Sequence[Remediation]) -> dict[str, dict[st
     return spec
 
 
-def refuse_loose_integers(task_args: dict[str, t.Any], remediations: t.Sequence[Remediation]) -> None:
-    """Booleans and floats pass Ansible's int check (True == 1, 1.0 == 1): refuse them by name first."""
+def normalise_integers(task_args: dict[str, t.Any], remediations: t.Sequence[Remediation]) -> None:
+    """Apply the collection's integer rule, and each row's range, to the raw task arguments.
+
+    Ansible's own int check differs between ansible-core versions (2.19 takes 1e3 and 1.0, 2.16 refuses them;
+    both take True), so the integer options are checked here first, the same way on every version, and
+    replaced by the integers they stand for.
+    """
     for r in remediations:
         raw = task_args.get(r.option)
-        if r.type in ('dword', 'qword') and isinstance(raw, (bool, float)):
-            maximum = 0xFFFFFFFF if r.type == 'dword' else 0xFFFFFFFFFFFFFFFF
-            expected = 'an integer from 0 to %d (%s)' % (maximum, REG_TYPES[r.type])
-            raise AnsibleActionFail(str(RegistryInputError(r.option, raw, expected)))
+        if r.type in ('dword', 'qword') and raw is not None:
+            try:
+                task_args[r.option] = coerce_int(r.option, raw, r.type, r.minimum, r.maximum)
+            except RegistryInputError as e:
+                raise AnsibleActionFail(str(e)) from None
 
 
 def desired_values(remediations: t.Sequence[Remediation], args: dict[str, t.Any], path: str,

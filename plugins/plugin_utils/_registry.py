@@ -43,6 +43,16 @@ REG_TYPES = {
 }
 _MAX = {'dword': 0xFFFFFFFF, 'qword': 0xFFFFFFFFFFFFFFFF}
 _PATH_RE = re.compile(r'^HK(CC|CR|CU|LM|U):\\', re.IGNORECASE)
+_HIVE_ROOT_RE = re.compile(r'^HK(CC|CR|CU|LM|U):\\*$', re.IGNORECASE)
+
+# The integer rule of every module: a YAML integer, or a string of decimal digits (what a template yields on
+# every ansible-core); registry_baseline's dword/qword data also takes 0x hex, as win_regedit does. Floats (1.0,
+# 1e3), signs, underscores and booleans are refused: Ansible's own int check differs between core versions.
+_DECIMAL_RE = re.compile(r'^[0-9]+$')
+_HEX_INT_RE = re.compile(r'^0[xX][0-9a-fA-F]+$')
+INTEGER_RULE = 'a YAML integer or a string of decimal digits'
+INTEGER_RULE_HEX = 'a YAML integer, a string of decimal digits or a string of 0x and hex digits'
+
 _HEX_RE = re.compile(r'^(hex:)?([0-9a-f]{2}([,: ]?[0-9a-f]{2})*)?$', re.IGNORECASE)
 
 
@@ -73,20 +83,40 @@ def validate_path(option: str, path: t.Any) -> str:
     return path
 
 
+def validate_key(option: str, path: t.Any) -> str:
+    """A registry path that names a key below a hive (values are not enforced in a hive root such as HKLM:\\)."""
+    if isinstance(path, str) and _HIVE_ROOT_RE.match(path):
+        raise RegistryInputError(option, path, 'a key below the hive, such as HKLM:\\SOFTWARE\\Vendor, not a hive root')
+    return validate_path(option, path)
+
+
+def value_label(name: str) -> str:
+    """A value name as reports show it: the unnamed value is the key's (Default)."""
+    return name if name else '(Default)'
+
+
+def coerce_int(option: str, value: t.Any, vtype: str = 'dword', minimum: int = 0, maximum: int | None = None,
+               allow_hex: bool = False) -> int:
+    """``value`` as an integer of ``vtype`` within ``minimum``..``maximum`` by the collection's integer rule."""
+    maximum = _MAX[vtype] if maximum is None else maximum
+    span = '0 or 1' if (minimum, maximum) == (0, 1) else 'an integer from %d to %d' % (minimum, maximum)
+    expected = '%s (%s): %s' % (span, REG_TYPES[vtype], INTEGER_RULE_HEX if allow_hex else INTEGER_RULE)
+    number = value
+    if isinstance(value, str):
+        text = value.strip()
+        if _DECIMAL_RE.match(text):
+            number = int(text, 10)
+        elif allow_hex and _HEX_INT_RE.match(text):
+            number = int(text, 16)
+    if isinstance(number, bool) or not isinstance(number, int) or not minimum <= number <= maximum:
+        raise RegistryInputError(option, value, expected)
+    return number
+
+
 def coerce_data(option: str, vtype: str, data: t.Any) -> t.Any:
     """Check ``data`` for a value of ``vtype`` and return it in the form the engine compares and writes."""
     if vtype in ('dword', 'qword'):
-        if isinstance(data, bool) or isinstance(data, float):
-            raise RegistryInputError(option, data, 'an integer from 0 to %d (%s)' % (_MAX[vtype], REG_TYPES[vtype]))
-        if isinstance(data, str):
-            text = data.strip()
-            try:
-                data = int(text, 16) if text.lower().startswith('0x') else int(text, 10)
-            except ValueError:
-                raise RegistryInputError(option, data, 'an integer from 0 to %d (%s)' % (_MAX[vtype], REG_TYPES[vtype])) from None
-        if not isinstance(data, int) or data < 0 or data > _MAX[vtype]:
-            raise RegistryInputError(option, data, 'an integer from 0 to %d (%s)' % (_MAX[vtype], REG_TYPES[vtype]))
-        return data
+        return coerce_int(option, data, vtype, allow_hex=True)
     if vtype in ('string', 'expandstring'):
         if not isinstance(data, str):
             raise RegistryInputError(option, data, 'a string (%s)' % REG_TYPES[vtype])
@@ -112,21 +142,56 @@ def coerce_data(option: str, vtype: str, data: t.Any) -> t.Any:
 # win_regedit (64-bit PowerShell under WinRM) can reach it. Other keys are shared by both views.
 _WOW64_ROOTS = ('HKLM:\\SOFTWARE\\', 'HKCU:\\SOFTWARE\\CLASSES\\', 'HKCR:\\')
 
+# The host's processor architecture as Windows records it (AMD64, x86, ARM64, IA64): read once, only when a
+# 32-bit view is asked for, because 32-bit Windows has no Wow6432Node: its 32-bit view is the native path.
+ARCH_KEY = 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment'
+ARCH_VALUE = 'PROCESSOR_ARCHITECTURE'
+# The host fact the architecture is returned as, so that later tasks of the run do not read it again
+ARCH_FACT = 'mapi_resilience_windows_arch'
 
-def apply_view(option: str, path: str, view: str | None) -> str:
-    """The path that reaches ``path`` in registry ``view`` ('32', '64' or None) of 64-bit Windows."""
+
+def check_view(option: str, path: str, view: str | None) -> None:
+    """Refuse a view that is not '32' or '64', and a view '32' for a path WOW64 does not redirect."""
     if view in (None, '64'):
-        return path
+        return
     if view != '32':
         raise RegistryInputError(option, view, "a registry view, '32' or '64'")
     if '\\wow6432node' in path.lower():
         raise RegistryInputError(option, path, 'a path without Wow6432Node when a view is given (the view adds it)')
     upper = path.upper() + ('\\' if not path.endswith('\\') else '')
+    if not any(upper.startswith(root) for root in _WOW64_ROOTS):
+        raise RegistryInputError(option, path, "a key that WOW64 redirects (under HKLM:\\SOFTWARE, HKCR: or "
+                                               "HKCU:\\Software\\Classes) for view '32'")
+
+
+def view_path(path: str, view: str | None, windows_32bit: bool) -> str:
+    """The path that reaches ``path`` in registry ``view`` (already checked with check_view).
+
+    On 64-bit Windows view '32' is the Wow6432Node subkey. 32-bit Windows has one registry, which is what
+    32-bit programs read: every view is the path as written there.
+    """
+    if view != '32' or windows_32bit:
+        return path
+    upper = path.upper() + ('\\' if not path.endswith('\\') else '')
     for root in _WOW64_ROOTS:
         if upper.startswith(root):
             return path[:len(root)] + 'Wow6432Node' + ('\\' + path[len(root):] if len(path) > len(root) else '')
-    raise RegistryInputError(option, path, "a key that WOW64 redirects (under HKLM:\\SOFTWARE, HKCR: or "
-                                           "HKCU:\\Software\\Classes) for view '32'")
+    raise AssertionError('check_view lets no other path through')  # pragma: no cover
+
+
+def apply_view(option: str, path: str, view: str | None, windows_32bit: bool = False) -> str:
+    """check_view, then view_path."""
+    check_view(option, path, view)
+    return view_path(path, view, windows_32bit)
+
+
+def view_detail(view: str | None, windows_32bit: bool | None) -> str:
+    """What a view means on the host, for a report."""
+    if view == '32':
+        if windows_32bit:
+            return '32-bit registry on 32-bit Windows (native path)'
+        return '32-bit registry of 64-bit Windows (Wow6432Node)'
+    return 'native registry (the path as written)'
 
 
 @dataclasses.dataclass(frozen=True)
@@ -197,11 +262,12 @@ class ValueResult:
         rtype = REG_TYPES[self.desired.type]
         want = '%s %s' % (rtype, display(rtype, self.desired.data))
         ref = ' [%s]' % self.desired.reference if self.desired.reference else ''
+        name = value_label(self.desired.name)
         if not self.drifted:
-            return '%s: ok, %s%s' % (self.desired.name, want, ref)
+            return '%s: ok, %s%s' % (name, want, ref)
         have = '%s %s' % (self.found.type, display(self.found.type, self.found.data)) if self.found else 'missing'
         verb = 'would set' if check_mode else ('set' if self.written else 'NOT set')
-        return '%s: drift (%s), %s -> %s, %s%s' % (self.desired.name, self.status, have, want, verb, ref)
+        return '%s: drift (%s), %s -> %s, %s%s' % (name, self.status, have, want, verb, ref)
 
     def as_dict(self) -> dict[str, t.Any]:
         rtype = REG_TYPES[self.desired.type]
@@ -223,21 +289,27 @@ class ValueResult:
 
 @dataclasses.dataclass
 class PurgeResult:
-    """A value found in a managed key that no setting names (removed when purging)."""
+    """A value found in a managed key that no setting names: removed when purging, unless another module owns it."""
 
     path: str
     name: str
     found: FoundValue
     removed: bool = False
+    managed_by: str = ''  # the module that manages the value: it is kept, not removed
 
     def line(self, check_mode: bool) -> str:
-        verb = 'would remove' if check_mode else ('removed' if self.removed else 'NOT removed')
         found = '%s %s' % (self.found.type, display(self.found.type, self.found.data))
+        if self.managed_by:
+            return '%s\\%s: unmanaged here, %s, kept (managed by %s)' % (self.path, self.name, found, self.managed_by)
+        verb = 'would remove' if check_mode else ('removed' if self.removed else 'NOT removed')
         return '%s\\%s: unmanaged, %s, %s' % (self.path, self.name, found, verb)
 
     def as_dict(self) -> dict[str, t.Any]:
-        return {'path': self.path, 'name': self.name, 'found_type': self.found.type,
-                'found': display(self.found.type, self.found.data), 'changed': self.removed}
+        out = {'path': self.path, 'name': self.name, 'found_type': self.found.type,
+               'found': display(self.found.type, self.found.data), 'changed': self.removed}
+        if self.managed_by:
+            out['managed_by'] = self.managed_by
+        return out
 
 
 @dataclasses.dataclass
@@ -246,6 +318,7 @@ class RegistryReport:
     created_keys: list[str]
     check_mode: bool
     purged: list[PurgeResult] = dataclasses.field(default_factory=list)
+    kept: list[PurgeResult] = dataclasses.field(default_factory=list)  # unnamed values other modules manage
 
     @property
     def changed(self) -> bool:
@@ -274,12 +347,14 @@ class RegistryReport:
         if drifted:
             verb = 'would be set' if self.check_mode else 'set'
             parts.append('%d of %d values %s: %s' % (len(drifted), len(self.results), verb,
-                                                     ', '.join('%s (%s)' % (r.desired.name, r.status) for r in drifted)))
+                                                     ', '.join('%s (%s)' % (value_label(r.desired.name), r.status) for r in drifted)))
         else:
             parts.append('all %d values compliant' % len(self.results))
         if self.purged:
             verb = 'would be removed' if self.check_mode else 'removed'
             parts.append('%d unmanaged values %s: %s' % (len(self.purged), verb, ', '.join(p.name for p in self.purged)))
+        if self.kept:
+            parts.append('%d values kept (managed by other modules): %s' % (len(self.kept), ', '.join(p.name for p in self.kept)))
         return '; '.join(parts)
 
 
@@ -287,13 +362,22 @@ class RegistryApplyError(Exception):
     """A write failed part-way; ``report`` says which values were written before it."""
 
     def __init__(self, cause: Exception, report: RegistryReport) -> None:
-        written = [r.desired.name for r in report.results if r.written] + [p.name for p in report.purged if p.removed]
-        not_written = ([r.desired.name for r in report.results if r.drifted and not r.written]
+        written = [value_label(r.desired.name) for r in report.results if r.written] + [p.name for p in report.purged if p.removed]
+        not_written = ([value_label(r.desired.name) for r in report.results if r.drifted and not r.written]
                        + [p.name for p in report.purged if not p.removed])
         super().__init__('%s; written before the failure: %s; not written: %s. Re-running is safe: only drifted values are written.'
                          % (cause, ', '.join(written) or 'none', ', '.join(not_written) or 'none'))
         self.cause = cause
         self.report = report
+
+
+class ArchitectureUnknown(Exception):
+    """The host's processor architecture could not be read, so a 32-bit view cannot be placed."""
+
+    def __init__(self, host: str, found: t.Any) -> None:
+        super().__init__('%s: cannot tell the Windows architecture: %s not found under %s (found %r); it decides '
+                         'where the 32-bit registry view is' % (host, ARCH_VALUE, ARCH_KEY, found))
+        self.host = host
 
 
 class NotFound(Exception):
@@ -319,12 +403,33 @@ class RegistryEngine:
     def __init__(self, host: WindowsHost) -> None:
         self.host = host
         self._keys: dict[str, dict[str, tuple[str, FoundValue]] | None] = {}
+        self._arch: str | None = None
+
+    def architecture(self) -> str:
+        """The host's PROCESSOR_ARCHITECTURE: a fact from an earlier task of the run, else one read (then a fact)."""
+        if self._arch is None:
+            cached = self.host.fact(ARCH_FACT)
+            if isinstance(cached, str) and cached:
+                self._arch = cached
+            else:
+                result = self.host.run(REG_STAT, {'path': ARCH_KEY, 'name': ARCH_VALUE},
+                                       subject='%s\\%s' % (ARCH_KEY, ARCH_VALUE))
+                value = result.get('value')
+                if not result.get('exists') or not isinstance(value, str) or not value.strip():
+                    raise ArchitectureUnknown(self.host.name, value)
+                self._arch = value.strip()
+                self.host.set_fact(ARCH_FACT, self._arch)
+        return self._arch
+
+    def windows_32bit(self) -> bool:
+        """True on 32-bit Windows (x86), which has no WOW64 and no Wow6432Node."""
+        return self.architecture().lower() == 'x86'
 
     def read_key(self, path: str) -> dict[str, tuple[str, FoundValue]] | None:
         """{lower-cased name: (name, value)} for every value of ``path`` (names are case-insensitive), or None."""
         kid = _key_id(path)
         if kid not in self._keys:
-            result = self.host.run(REG_STAT, {'path': path})
+            result = self.host.run(REG_STAT, {'path': path}, subject=path)
             if not result.get('exists'):
                 self._keys[kid] = None
             else:
@@ -345,8 +450,13 @@ class RegistryEngine:
         raise NotFound(self.host.name, what, [path for dummy, path in candidates])
 
     def evaluate(self, desired: t.Sequence[DesiredValue], create_missing_keys: bool = False,
-                 missing_key_hint: str = '', purge: bool = False) -> RegistryReport:
-        """Read each distinct key once and compare every desired value with what was found."""
+                 missing_key_hint: str = '', purge: bool = False,
+                 keep: t.Mapping[tuple[str, str], str] | None = None) -> RegistryReport:
+        """Read each distinct key once and compare every desired value with what was found.
+
+        ``keep`` maps (key path, value name) to the module that manages the value: purge keeps those.
+        """
+        owners = dict(((_key_id(path), name.lower()), owner) for (path, name), owner in (keep or {}).items())
         created: list[str] = []
         results = []
         managed: dict[str, tuple[str, set[str]]] = {}  # key id -> (path as first given, managed value names)
@@ -362,18 +472,20 @@ class RegistryEngine:
             managed[kid][1].add(want.name.lower())
             found = (key or {}).get(want.name.lower())
             results.append(ValueResult(want, found[1] if found else None, compare(want, found[1] if found else None)))
-        purged = []
+        purged, kept = [], []
         if purge:
-            for path, names in managed.values():
+            for kid, (path, names) in managed.items():
                 for lname, (name, value) in sorted((self.read_key(path) or {}).items()):
                     # the (Default) value is never purged: removing it is rarely what a baseline means
                     if lname and lname not in names:
-                        purged.append(PurgeResult(path, name, value))
-        return RegistryReport(results, created, self.host.check_mode, purged)
+                        owner = owners.get((kid, lname), '')
+                        (kept if owner else purged).append(PurgeResult(path, name, value, managed_by=owner))
+        return RegistryReport(results, created, self.host.check_mode, purged, kept)
 
     def enforce(self, desired: t.Sequence[DesiredValue], create_missing_keys: bool = False,
-                missing_key_hint: str = '', purge: bool = False) -> RegistryReport:
-        report = self.evaluate(desired, create_missing_keys, missing_key_hint, purge)
+                missing_key_hint: str = '', purge: bool = False,
+                keep: t.Mapping[tuple[str, str], str] | None = None) -> RegistryReport:
+        report = self.evaluate(desired, create_missing_keys, missing_key_hint, purge, keep)
         if self.host.check_mode:
             return report
         for item in report.results:
@@ -383,18 +495,19 @@ class RegistryEngine:
             try:
                 result = self.host.run(REG_EDIT, {
                     'path': want.path, 'name': want.name, 'type': want.type, 'data': want.data, 'state': 'present',
-                })
+                }, subject='%s\\%s' % (want.path, value_label(want.name)))
             except (ModuleFailed, HostUnreachable) as e:
                 raise RegistryApplyError(e, report) from e
             item.written = True
             if not result.get('changed'):
                 self.host.warnings.append(
                     '%s\\%s: win_regedit reported no change where %s drift was found; the comparison rules disagree'
-                    % (want.path, want.name, item.status))
+                    % (want.path, value_label(want.name), item.status))
         for extra in report.purged:
             try:
                 # delete_key=false: with a name it removes only that value, never the key
-                self.host.run(REG_EDIT, {'path': extra.path, 'name': extra.name, 'state': 'absent', 'delete_key': False})
+                self.host.run(REG_EDIT, {'path': extra.path, 'name': extra.name, 'state': 'absent', 'delete_key': False},
+                              subject='%s\\%s' % (extra.path, extra.name))
             except (ModuleFailed, HostUnreachable) as e:
                 raise RegistryApplyError(e, report) from e
             extra.removed = True
@@ -408,7 +521,9 @@ def report_result(report: RegistryReport, host: WindowsHost) -> dict[str, t.Any]
         'msg': report.summary(),
         'values': [r.as_dict() for r in report.results],
         'purged': [p.as_dict() for p in report.purged],
-        'report': [r.line(report.check_mode) for r in report.results] + [p.line(report.check_mode) for p in report.purged],
+        'kept': [p.as_dict() for p in report.kept],
+        'report': ([r.line(report.check_mode) for r in report.results] + [p.line(report.check_mode) for p in report.purged]
+                   + [p.line(report.check_mode) for p in report.kept]),
         'before': report.state(after=False),
         'after': report.state(after=True),
         'created_keys': report.created_keys,
@@ -420,6 +535,8 @@ def report_result(report: RegistryReport, host: WindowsHost) -> dict[str, t.Any]
 
 def failure_result(error: Exception, host: WindowsHost) -> dict[str, t.Any]:
     """The Ansible result for an engine failure; re-raises anything that is not one."""
+    if isinstance(error, ArchitectureUnknown):
+        return {'failed': True, 'changed': False, 'msg': str(error)}
     if isinstance(error, (KeyMissing, NotFound)):
         result = {'failed': True, 'changed': False, 'msg': str(error)}
         if isinstance(error, KeyMissing):
@@ -441,20 +558,19 @@ def failure_result(error: Exception, host: WindowsHost) -> dict[str, t.Any]:
     raise error
 
 
-ENGINE_ERRORS = (KeyMissing, NotFound, RegistryApplyError, HostUnreachable, ModuleFailed)
+ENGINE_ERRORS = (ArchitectureUnknown, KeyMissing, NotFound, RegistryApplyError, HostUnreachable, ModuleFailed)
 
 
 def enforce_as_result(host: WindowsHost, desired: t.Sequence[DesiredValue], create_missing_keys: bool = False,
                       missing_key_hint: str = '', purge: bool = False,
-                      engine: RegistryEngine | None = None) -> dict[str, t.Any]:
+                      engine: RegistryEngine | None = None,
+                      keep: t.Mapping[tuple[str, str], str] | None = None) -> dict[str, t.Any]:
     """Run the engine and turn every outcome, failures included, into an Ansible result."""
     engine = engine or RegistryEngine(host)
     try:
-        report = engine.enforce(desired, create_missing_keys, missing_key_hint, purge)
+        report = engine.enforce(desired, create_missing_keys, missing_key_hint, purge, keep)
     except ENGINE_ERRORS as e:
         result = failure_result(e, host)
     else:
         result = report_result(report, host)
-    if host.warnings:
-        result['warnings'] = list(host.warnings)
-    return result
+    return host.finish(result)

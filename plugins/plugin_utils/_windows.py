@@ -29,11 +29,13 @@ class WindowsHostError(Exception):
 class ModuleFailed(WindowsHostError):
     """A module ran on the host and reported failure."""
 
-    def __init__(self, host: str, module: str, result: dict[str, t.Any]) -> None:
+    def __init__(self, host: str, module: str, result: dict[str, t.Any], subject: str = '') -> None:
         self.module = module
         self.result = result
+        self.subject = subject
         self.module_msg = str(result.get('msg') or 'no message')
-        super().__init__(host, '%s: %s failed: %s' % (host, module, self.module_msg))
+        on = ' on %s' % subject if subject else ''
+        super().__init__(host, '%s: %s failed%s: %s' % (host, module, on, self.module_msg))
 
 
 class HostUnreachable(WindowsHostError):
@@ -53,6 +55,24 @@ class WindowsHost:
         self.name = str(task_vars.get('inventory_hostname', 'unknown host'))
         self.executions: list[str] = []
         self.warnings: list[str] = []
+        self.new_facts: dict[str, t.Any] = {}
+
+    def fact(self, name: str) -> t.Any:
+        """A host fact set by an earlier task of this run (or by the inventory), or None."""
+        facts = self._task_vars.get('ansible_facts')
+        return facts.get(name) if isinstance(facts, dict) else None
+
+    def set_fact(self, name: str, value: t.Any) -> None:
+        """Return ``value`` as host fact ``name`` with the result, so later tasks need not read it again."""
+        self.new_facts[name] = value
+
+    def finish(self, result: dict[str, t.Any]) -> dict[str, t.Any]:
+        """Add the warnings the modules returned and the facts learnt to an Ansible result."""
+        if self.warnings:
+            result['warnings'] = list(self.warnings)
+        if self.new_facts:
+            result['ansible_facts'] = dict(self.new_facts)
+        return result
 
     @property
     def check_mode(self) -> bool:
@@ -62,8 +82,10 @@ class WindowsHost:
     def diff_mode(self) -> bool:
         return bool(self._action._task.diff)
 
-    def run(self, module: str, args: dict[str, t.Any]) -> dict[str, t.Any]:
+    def run(self, module: str, args: dict[str, t.Any], subject: str = '') -> dict[str, t.Any]:
         """Execute ``module`` once with ``args``; raise ModuleFailed or HostUnreachable on failure.
+
+        ``subject`` (a registry key or value, say) is named in the failure message with the host.
 
         Check mode is passed through as the task has it, so a read-only module runs in check mode too.
         Callers must not send write modules in check mode: they predict instead.
@@ -78,7 +100,7 @@ class WindowsHost:
             raise HostUnreachable(self.name, module, str(result.get('msg', '')))
         self.warnings.extend(str(w) for w in result.get('warnings', []) or [])
         if result.get('failed'):
-            raise ModuleFailed(self.name, module, result)
+            raise ModuleFailed(self.name, module, result, subject)
         return result
 
 

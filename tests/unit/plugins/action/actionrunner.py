@@ -20,6 +20,11 @@ def key_stat(**props):
 NO_KEY = {'changed': False, 'exists': False}
 
 
+def arch_stat(arch):
+    """win_reg_stat of PROCESSOR_ARCHITECTURE under the Session Manager's Environment key."""
+    return {'changed': False, 'exists': True, 'type': 'REG_SZ', 'value': arch, 'raw_value': arch}
+
+
 class Replies:
     """Plays recorded module replies in order and records each call."""
 
@@ -45,7 +50,7 @@ class Replies:
         return [c[1].get('path') for c in self.calls]
 
 
-def run_action(action_class, args, replies, check_mode=False, diff=False, host='winhost'):
+def run_action(action_class, args, replies, check_mode=False, diff=False, host='winhost', facts=None):
     task = MagicMock(Task)
     task.args = dict(args)
     task.check_mode = check_mode
@@ -57,4 +62,10 @@ def run_action(action_class, args, replies, check_mode=False, diff=False, host='
     # the plugin loader sets this; ansible-core 2.16 names it in validate_argument_spec's unsupported-option error
     action._load_name = 'mapi.resilience.' + action_class.__module__.rsplit('.', 1)[-1]
     action._execute_module = replies
-    return action.run(task_vars={'inventory_hostname': host})
+    if not hasattr(action, '_load_name'):
+        # set by the plugin loader; ansible-core 2.16 names it in argument spec errors
+        action._load_name = 'mapi.resilience.' + action_class.__module__.rsplit('.', 1)[-1]
+    task_vars = {'inventory_hostname': host}
+    if facts is not None:
+        task_vars['ansible_facts'] = dict(facts)
+    return action.run(task_vars=task_vars)

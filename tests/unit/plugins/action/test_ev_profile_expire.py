@@ -10,7 +10,7 @@ from ansible.errors import AnsibleActionFail
 
 from ansible_collections.mapi.resilience.plugins.action.ev_profile_expire import ActionModule
 
-from actionrunner import NO_KEY, Replies, dword, key_stat, run_action
+from actionrunner import NO_KEY, Replies, arch_stat, dword, key_stat, run_action
 
 WOW_INSTALL = 'HKLM:\\SOFTWARE\\Wow6432Node\\KVS\\Enterprise Vault\\Install'
 WOW_AGENTS = 'HKLM:\\SOFTWARE\\Wow6432Node\\KVS\\Enterprise Vault\\Agents'
@@ -22,55 +22,89 @@ def run(args, replies, **kwargs):
     return run_action(ActionModule, args, replies, host='ev', **kwargs)
 
 
+ARCH_KEY = 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment'
+ARCH_FACT = 'mapi_resilience_windows_arch'
+
+
 def test_auto_on_64_bit_windows_reads_twice_and_predicts():
-    replies = Replies(key_stat(Version={'type': 'REG_SZ', 'value': '12.5', 'raw_value': '12.5'}),
-                      key_stat(ProfileExpire=dword(3)))
+    replies = Replies(arch_stat('AMD64'), key_stat(ProfileExpire=dword(3)))
     result = run({}, replies, check_mode=True, diff=True)
-    assert replies.paths == [WOW_INSTALL, WOW_AGENTS] and set(replies.modules) == {'ansible.windows.win_reg_stat'}
+    assert replies.calls[0] == ('ansible.windows.win_reg_stat', {'path': ARCH_KEY, 'name': 'PROCESSOR_ARCHITECTURE'})
+    assert replies.paths == [ARCH_KEY, WOW_AGENTS] and set(replies.modules) == {'ansible.windows.win_reg_stat'}
     assert result['changed'] is True and result['view'] == '32' and result['path'] == WOW_AGENTS
+    assert result['view_detail'] == '32-bit registry of 64-bit Windows (Wow6432Node)'
     assert result['values'][0]['status'] == 'data' and result['values'][0]['view'] == '32'
     assert result['diff']['after'] == {WOW_AGENTS: {'ProfileExpire': {'type': 'REG_DWORD', 'data': 1}}}
+    # the architecture is cached for the rest of the run as a host fact
+    assert result['ansible_facts'] == {ARCH_FACT: 'AMD64'}
 
 
-def test_auto_on_32_bit_windows_reads_the_native_agents_key_once():
-    replies = Replies(NO_KEY, key_stat(ProfileExpire=dword(3)), {'changed': True})
+def test_auto_on_32_bit_windows_uses_the_32_bit_view_at_the_native_path():
+    replies = Replies(arch_stat('x86'), key_stat(ProfileExpire=dword(3)), {'changed': True})
     result = run({}, replies)
-    assert replies.paths == [WOW_INSTALL, NATIVE_AGENTS, NATIVE_AGENTS]
+    assert replies.paths == [ARCH_KEY, NATIVE_AGENTS, NATIVE_AGENTS]
     assert replies.calls[2] == ('ansible.windows.win_regedit', {
         'path': NATIVE_AGENTS, 'name': 'ProfileExpire', 'type': 'dword', 'data': 1, 'state': 'present'})
-    assert result['changed'] is True and result['view'] == '64'
+    assert result['changed'] is True and result['view'] == '32' and result['path'] == NATIVE_AGENTS
+    assert result['view_detail'] == '32-bit registry on 32-bit Windows (native path)'
+    assert 'Wow6432Node' not in str(replies.calls)
+
+
+@pytest.mark.parametrize('arch, agents', [('x86', NATIVE_AGENTS), ('AMD64', WOW_AGENTS)])
+def test_architecture_known_from_an_earlier_task_is_not_read_again(arch, agents):
+    replies = Replies(key_stat(ProfileExpire=dword(1)))
+    result = run({}, replies, facts={ARCH_FACT: arch})
+    assert replies.paths == [agents] and result['changed'] is False
+    assert 'ansible_facts' not in result
 
 
 def test_compliant_host_is_not_written():
-    replies = Replies(key_stat(), key_stat(ProfileExpire=dword(1)))
+    replies = Replies(arch_stat('AMD64'), key_stat(ProfileExpire=dword(1)))
     result = run({}, replies)
     assert result['changed'] is False and replies.modules == ['ansible.windows.win_reg_stat'] * 2
 
 
 def test_ev_installed_without_agents_key_creates_it():
-    replies = Replies(NO_KEY, NO_KEY, key_stat(), {'changed': True})
+    replies = Replies(arch_stat('x86'), NO_KEY, key_stat(), {'changed': True})
     result = run({}, replies)
-    assert replies.paths == [WOW_INSTALL, NATIVE_AGENTS, NATIVE_INSTALL, NATIVE_AGENTS]
+    assert replies.paths == [ARCH_KEY, NATIVE_AGENTS, NATIVE_INSTALL, NATIVE_AGENTS]
     assert result['created_keys'] == [NATIVE_AGENTS] and result['values'][0]['status'] == 'missing'
 
 
 def test_no_enterprise_vault_fails_naming_host_and_keys():
-    replies = Replies(NO_KEY, NO_KEY, NO_KEY)
+    replies = Replies(arch_stat('AMD64'), NO_KEY, NO_KEY)
     result = run({}, replies)
     assert result['failed'] is True
-    assert result['msg'] == 'ev: Enterprise Vault not found; looked for %s, %s, %s' % (WOW_INSTALL, NATIVE_AGENTS, NATIVE_INSTALL)
+    assert result['msg'] == 'ev: Enterprise Vault not found; looked for %s, %s' % (WOW_AGENTS, WOW_INSTALL)
     assert replies.modules == ['ansible.windows.win_reg_stat'] * 3
+    assert result['ansible_facts'] == {ARCH_FACT: 'AMD64'}
 
 
-@pytest.mark.parametrize('view, agents', [('32', WOW_AGENTS), ('64', NATIVE_AGENTS), (32, WOW_AGENTS), (64, NATIVE_AGENTS)])
-def test_explicit_view_is_one_read(view, agents):
+def test_unknown_architecture_fails_naming_the_value():
+    replies = Replies(NO_KEY)
+    result = run({}, replies)
+    assert result['failed'] is True and replies.paths == [ARCH_KEY]
+    assert result['msg'].startswith('ev: cannot tell the Windows architecture: PROCESSOR_ARCHITECTURE not found under ')
+
+
+@pytest.mark.parametrize('view, arch, agents', [('32', 'AMD64', WOW_AGENTS), (32, 'AMD64', WOW_AGENTS),
+                                                ('32', 'x86', NATIVE_AGENTS)])
+def test_view_32_is_where_32_bit_programs_read(view, arch, agents):
+    replies = Replies(arch_stat(arch), key_stat(ProfileExpire=dword(1)))
+    result = run({'view': view}, replies, check_mode=True)
+    assert replies.paths == [ARCH_KEY, agents] and result['changed'] is False and result['view'] == '32'
+
+
+@pytest.mark.parametrize('view', ['64', 64])
+def test_view_64_is_the_native_path_in_one_read(view):
     replies = Replies(key_stat(ProfileExpire=dword(1)))
     result = run({'view': view}, replies, check_mode=True)
-    assert replies.paths == [agents] and result['changed'] is False and result['view'] == str(view)
+    assert replies.paths == [NATIVE_AGENTS] and result['changed'] is False and result['view'] == '64'
+    assert result['view_detail'] == 'native registry (the path as written)'
 
 
 def test_explicit_view_without_ev_there_fails():
-    replies = Replies(NO_KEY, NO_KEY)
+    replies = Replies(arch_stat('AMD64'), NO_KEY, NO_KEY)
     result = run({'view': '32'}, replies)
     assert result['failed'] and WOW_INSTALL in result['msg'] and result['looked_for'] == [WOW_AGENTS, WOW_INSTALL]
 
@@ -78,7 +112,7 @@ def test_explicit_view_without_ev_there_fails():
 def test_zero_is_refused_with_the_reason_unless_allowed():
     with pytest.raises(AnsibleActionFail, match='profile_expire: 0 is refused: 0 deletes every Enterprise Vault-created MAPI profile'):
         run({'profile_expire': 0}, Replies())
-    result = run({'profile_expire': 0, 'allow_zero': True}, Replies(key_stat(), key_stat(ProfileExpire=dword(0))))
+    result = run({'profile_expire': 0, 'allow_zero': True}, Replies(arch_stat('AMD64'), key_stat(ProfileExpire=dword(0))))
     assert result['changed'] is False
 
 

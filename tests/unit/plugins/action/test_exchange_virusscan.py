@@ -177,15 +177,33 @@ def test_regedit_disagreeing_with_the_prediction_is_warned_about():
 SETUP = 'HKLM:\\SOFTWARE\\Microsoft\\Exchange\\Setup'
 
 
-@pytest.mark.parametrize('build, version, warned', [(2653, '5.5', False), (6249, '2000', False), (7638, '2003', True)])
-def test_version_detection_costs_one_read_and_warns_on_2003(build, version, warned):
+@pytest.mark.parametrize('build, version, advised', [(2653, '5.5', False), (6249, '2000', False), (7638, '2003', True)])
+def test_version_detection_costs_one_read_and_advises_on_2003(build, version, advised):
     replies = Replies(key_stat(NewestBuild=dword(build)), key_stat(BackgroundScanning=dword(1), OpenRetryDelay=dword(5000)))
     result = run({}, replies, detect_version=True, check_mode=True)
     assert replies.calls == [('ansible.windows.win_reg_stat', {'path': SETUP}), ('ansible.windows.win_reg_stat', {'path': KEY})]
     assert result['exchange_version'] == version and result['exchange_build'] == build
-    assert bool(result['advisories']) is warned
-    assert any('Best Practices Analyzer' in w for w in result.get('warnings', [])) is warned
+    assert bool(result['advisories']) is advised
     assert result['changed'] is False  # the advice never changes what is enforced
+    # a compliant host: the advice is in the result, but no Ansible warning on every scheduled run
+    assert 'warnings' not in result
+
+
+@pytest.mark.parametrize('check_mode, stored, wording, warned', [
+    (True, dword(1), 'BackgroundScanning = 1 is already set on Exchange 2003 (build 7638)', False),
+    (False, dword(1), 'BackgroundScanning = 1 is already set on Exchange 2003 (build 7638)', False),
+    (True, dword(0), 'BackgroundScanning = 1 would be enforced on Exchange 2003 (build 7638)', False),
+    (False, dword(0), 'BackgroundScanning = 1 was enforced on Exchange 2003 (build 7638)', True),
+], ids=['check-compliant', 'run-compliant', 'check-drift', 'run-writes'])
+def test_advisory_wording_follows_the_mode_and_only_the_writing_run_warns(check_mode, stored, wording, warned):
+    replies = Replies(key_stat(NewestBuild=dword(7638)), key_stat(BackgroundScanning=stored, OpenRetryDelay=dword(5000)),
+                      {'changed': True})
+    result = run({}, replies, detect_version=True, check_mode=check_mode)
+    message = result['advisories'][0]['message']
+    assert message.startswith(wording) and 'Best Practices Analyzer' in message
+    assert 'enforced as asked' not in message
+    warnings = [w for w in result.get('warnings', []) if 'Best Practices Analyzer' in w]
+    assert warnings == (['exch55: ' + message] if warned else [])
 
 
 def test_no_advisory_when_background_scanning_is_not_one():

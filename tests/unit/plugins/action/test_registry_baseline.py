@@ -10,7 +10,7 @@ from ansible.errors import AnsibleActionFail
 
 from ansible_collections.mapi.resilience.plugins.action.registry_baseline import ActionModule
 
-from actionrunner import NO_KEY, Replies, dword, key_stat, run_action
+from actionrunner import NO_KEY, Replies, arch_stat, dword, key_stat, run_action
 
 KEY = 'HKLM:\\SOFTWARE\\Vendor\\Product'
 OTHER = 'HKLM:\\SOFTWARE\\Vendor\\Other'
@@ -52,11 +52,39 @@ def test_every_type_compares_as_win_regedit_does(vtype, data, stored, status):
     assert result['changed'] is (status != 'ok')
 
 
-def test_view_32_adds_wow6432node():
+ARCH_KEY = 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment'
+
+
+def test_view_32_on_64_bit_windows_adds_wow6432node_after_one_architecture_read():
+    settings = [setting('V', 'dword', 1, view='32'), setting('W', 'dword', 1, view='32', path=OTHER),
+                setting('X', 'dword', 1)]
+    replies = Replies(arch_stat('AMD64'), key_stat(V=dword(1)), key_stat(W=dword(1)), key_stat(X=dword(1)))
+    result = run({'settings': settings}, replies, check_mode=True)
+    assert replies.paths == [ARCH_KEY, 'HKLM:\\SOFTWARE\\Wow6432Node\\Vendor\\Product',
+                             'HKLM:\\SOFTWARE\\Wow6432Node\\Vendor\\Other', KEY]
+    assert result['values'][0]['view'] == '32' and result['changed'] is False
+
+
+def test_view_32_on_32_bit_windows_is_the_native_path_never_wow6432node():
+    replies = Replies(arch_stat('x86'), NO_KEY, {'changed': True})
+    result = run({'settings': [setting('V', 'dword', 1, view='32')]}, replies)
+    assert replies.paths == [ARCH_KEY, KEY, KEY]
+    assert replies.calls[2] == ('ansible.windows.win_regedit', {'path': KEY, 'name': 'V', 'type': 'dword', 'data': 1,
+                                                                'state': 'present'})
+    assert 'wow6432node' not in str(replies.calls).lower() and result['values'][0]['path'] == KEY
+
+
+def test_no_architecture_read_without_view_32():
     replies = Replies(key_stat(V=dword(1)))
-    result = run({'settings': [setting('V', 'dword', 1, view='32')]}, replies, check_mode=True)
-    assert replies.paths == ['HKLM:\\SOFTWARE\\Wow6432Node\\Vendor\\Product']
-    assert result['values'][0]['view'] == '32'
+    run({'settings': [setting('V', 'dword', 1, view='64')]}, replies, check_mode=True)
+    assert replies.paths == [KEY]
+
+
+def test_architecture_from_an_earlier_task_is_not_read_again():
+    replies = Replies(key_stat(V=dword(1)))
+    result = run({'settings': [setting('V', 'dword', 1, view='32')]}, replies, check_mode=True,
+                 facts={'mapi_resilience_windows_arch': 'x86'})
+    assert replies.paths == [KEY] and 'ansible_facts' not in result
 
 
 def test_purge_is_reported_in_check_mode_then_removes_only_values():
@@ -69,6 +97,38 @@ def test_purge_is_reported_in_check_mode_then_removes_only_values():
     real = run({'settings': [setting('Keep', 'dword', 1)], 'purge': True}, replies)
     assert replies.calls[1] == ('ansible.windows.win_regedit', {'path': KEY, 'name': 'Stale', 'state': 'absent', 'delete_key': False})
     assert real['purged'][0]['changed'] is True
+
+
+VIRUSSCAN = 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIS\\VirusScan'
+
+
+@pytest.mark.parametrize('path, kept', [
+    (VIRUSSCAN.upper() + '\\', ['BackgroundScanning', 'Enabled', 'OpenRetryDelay', 'ProactiveScanning', 'TransportExclusion']),
+    ('HKLM:\\SOFTWARE\\Wow6432Node\\KVS\\Enterprise Vault\\Agents', ['ProfileExpire']),
+    ('HKLM:\\SOFTWARE\\KVS\\Enterprise Vault\\Agents', ['ProfileExpire']),
+])
+def test_purge_never_removes_what_another_module_of_the_collection_manages(path, kept):
+    names = dict((n, dword(1)) for n in kept + ['Stale'])
+    names['ScanningThreads'] = dword(5)
+    for check_mode in (True, False):
+        replies = Replies(key_stat(**names), {'changed': True})
+        result = run({'settings': [setting('ScanningThreads', 'dword', 5, path=path)], 'purge': True}, replies,
+                     check_mode=check_mode)
+        assert [p['name'] for p in result['purged']] == ['Stale']
+        assert sorted(k['name'] for k in result['kept']) == sorted(kept)
+        owner = 'mapi.resilience.ev_profile_expire' if 'ProfileExpire' in kept else 'mapi.resilience.exchange_virusscan'
+        assert all(k['managed_by'] == owner for k in result['kept'])
+        assert '%s\\%s: unmanaged here, REG_DWORD 1, kept (managed by %s)' % (path, kept[0], owner) in result['report']
+    # the real run removed only the stale value
+    assert [c for c in replies.calls if c[0] == 'ansible.windows.win_regedit'] == [
+        ('ansible.windows.win_regedit', {'path': path, 'name': 'Stale', 'state': 'absent', 'delete_key': False})]
+
+
+def test_purge_with_only_values_other_modules_manage_changes_nothing():
+    replies = Replies(key_stat(BackgroundScanning=dword(1), OpenRetryDelay=dword(5000), ScanningThreads=dword(5)))
+    result = run({'settings': [setting('ScanningThreads', 'dword', 5, path=VIRUSSCAN)], 'purge': True}, replies)
+    assert result['changed'] is False and result['purged'] == [] and len(result['kept']) == 2
+    assert replies.modules == ['ansible.windows.win_reg_stat']
 
 
 def test_missing_key_without_create_keys_fails_before_writing():

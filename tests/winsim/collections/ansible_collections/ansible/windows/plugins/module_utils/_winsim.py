@@ -45,6 +45,10 @@ BASE_KEYS = [
     'HKCR:\\*',
 ]
 
+SYSTEM_ENVIRONMENT_KEY = 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment'
+# estate os.arch -> PROCESSOR_ARCHITECTURE as Windows writes it
+ARCH_NAMES = {'x86': 'x86', 'x64': 'AMD64', 'amd64': 'AMD64', 'arm64': 'ARM64'}
+
 HIVES = {'HKLM': 'HKLM', 'HKCU': 'HKCU', 'HKCR': 'HKCR', 'HKCC': 'HKCC', 'HKU': 'HKU'}
 REG_PATH_RE = re.compile(r'^HK(CC|CR|CU|LM|U):\\', re.IGNORECASE)
 
@@ -184,6 +188,12 @@ def seed_state(name, estate=None):
     for path in BASE_KEYS:
         hive, sub = split_reg_path(path)
         reg.create_key(hive, sub)
+    # the system environment records the native processor architecture (os.arch: x86, x64 or arm64)
+    arch = str((spec.get('os') or {}).get('arch') or 'x64')
+    hive, sub = split_reg_path(SYSTEM_ENVIRONMENT_KEY)
+    reg.create_key(hive, sub)
+    reg.set_value(hive, sub, 'PROCESSOR_ARCHITECTURE', kind='String', data=ARCH_NAMES.get(arch.lower(), arch.upper()))
+    reg.set_value(hive, sub, 'OS', kind='String', data='Windows_NT')
     for path, values in (spec.get('registry') or {}).items():
         hive, sub = split_reg_path(path)
         reg.create_key(hive, sub)
