@@ -29,6 +29,7 @@ ARGUMENT_SPEC = dict(
         'role': {'type': 'str'},
         'result': {'type': 'str'},
     }},
+    run_hosts={'type': 'list', 'elements': 'str'},
     report_dir={'type': 'path'},
 )
 
@@ -65,7 +66,8 @@ class ActionModule(ActionBase):
             recorded[host] = _plain(hv.get('guard_results', []))
             groups[host] = list(hv.get('group_names', []))
         try:
-            model = report.build(args['hosts'], args['checks'], recorded, groups, check_mode=True)
+            model = report.build(args['hosts'], args['checks'], recorded, groups, check_mode=True,
+                                 run_hosts=args.get('run_hosts'))
         except report.ReportError as e:
             raise AnsibleActionFail(str(e)) from None
 

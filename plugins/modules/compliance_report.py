@@ -15,8 +15,9 @@ description:
     C(mapi.resilience.compliance) runs every check so), and builds one report model - per host and per check the
     status (C(compliant), C(drift), C(error), C(unreachable), C(not checked)), expected, found, the reference and
     what a real run would change.
-  - A host that recorded nothing is C(unreachable) for the checks that apply to it (it never answered, or was
-    left out of the run by C(--limit)); a check that does not apply to a host's groups is C(not checked).
+  - A host that recorded nothing is C(unreachable) for the checks that apply to it (it never answered); a host
+    left out of the run (O(run_hosts), C(--limit)) is C(not checked); a check that does not apply to a host's
+    groups is C(not checked).
   - "Rules: a failed check is C(error). Registry checks: each drifted value is drift. Store restart: a restart due
     (or a first signature to record) is drift; a signature that cannot be read is an error. EV daily restart: not
     compliant is drift. MAPI health: unhealthy is drift (Ansible would change nothing; the change says what to
@@ -64,6 +65,13 @@ options:
       result:
         description: The variable the check role registers its result in (not used by the report).
         type: str
+  run_hosts:
+    description:
+      - The hosts of the checks play (role C(mapi.resilience.compliance) records them in localhost's fact
+        C(compliance_run_hosts)). A host of O(hosts) outside it was left out of the run (C(--limit)) and its checks
+        are C(not checked). Default - every host of O(hosts) was in the run.
+    type: list
+    elements: str
   report_dir:
     description:
       - The directory to write the files to (created if missing). Default the environment variable

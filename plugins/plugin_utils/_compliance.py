@@ -223,8 +223,12 @@ def _summary_lines(record: dict[str, t.Any]) -> tuple[str, str, str]:
 
 
 def build(hosts: list[str], checks: list[dict[str, t.Any]], recorded: dict[str, t.Any],
-          host_groups: dict[str, list[str]], check_mode: bool, now: datetime.datetime | None = None) -> dict[str, t.Any]:
-    """The report model (schema_version 1, documented in plugins/modules/compliance_report.py)."""
+          host_groups: dict[str, list[str]], check_mode: bool, now: datetime.datetime | None = None,
+          run_hosts: list[str] | None = None) -> dict[str, t.Any]:
+    """The report model (schema_version 1, documented in plugins/modules/compliance_report.py).
+
+    run_hosts: the hosts of the checks play (None: all of hosts); a host outside it recorded nothing because it was
+    left out of the run (--limit), so its checks are not checked rather than unreachable."""
     names = [c.get('check') for c in checks]
     if not checks or any(not n for n in names) or len(set(names)) != len(names):
         raise ReportError('checks: each check needs a unique name (check), got %r' % names)
@@ -243,13 +247,16 @@ def build(hosts: list[str], checks: list[dict[str, t.Any]], recorded: dict[str, 
             elif not applies:
                 record = {'status': 'not checked', 'items': [], 'not_proven': [], 'message': 'does not apply (groups: %s)'
                           % ', '.join(check['groups'])}
+            elif run_hosts is not None and host not in run_hosts:
+                record = {'status': 'not checked', 'items': [], 'not_proven': [],
+                          'message': 'not in this run (left out by --limit)'}
             elif not entries:
                 record = {'status': 'unreachable', 'items': [], 'not_proven': [],
-                          'message': 'no result: the host did not answer (or was not in the run)'}
+                          'message': 'no result: the host did not answer'}
             else:
                 record = {'status': 'not checked', 'items': [], 'not_proven': [],
                           'message': 'no result was recorded for this check'}
-            record.update(check=check['check'], title=check.get('title') or check['check'],
+            record.update(check=check['check'], title=check.get('title') or check['check'], applies=applies,
                           reference=record.get('reference') or check.get('reference') or '')
             record['expected'], record['found'], record['change'] = _summary_lines(record)
             records.append(record)

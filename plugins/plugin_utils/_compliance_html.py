@@ -38,6 +38,7 @@ TEMPLATE = r"""<!DOCTYPE html>
   .s-unreachable { background: #6e7781; color: #ffffff; }
   .s-not-checked { background: #f6f8fa; color: #57606a; }
   td.cell { text-align: center; font-weight: 600; white-space: nowrap; }
+  td.na, .legend span.na { color: #8c959f; background: #ffffff; font-weight: 400; }
   .legend span { display: inline-block; padding: 3px 10px; margin-right: 8px; border-radius: 4px; border: 1px solid rgba(0,0,0,0.12); }
   .drift td { font-size: 14px; }
   .mono { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 13px; word-break: break-all; }
@@ -57,11 +58,11 @@ TEMPLATE = r"""<!DOCTYPE html>
 <p class="note">Checks: {% for s in model.statuses %}{{ model.totals.checks[s] }} {{ s }}{{ ', ' if not loop.last }}{% endfor %}.</p>
 
 <h2>Hosts &times; checks</h2>
-<p class="legend">{% for s in model.statuses %}<span class="s-{{ s | replace(' ', '-') }}">{{ s }}</span>{% endfor %}</p>
+<p class="legend">{% for s in model.statuses %}<span class="s-{{ s | replace(' ', '-') }}">{{ s }}</span>{% endfor %}<span class="na">n/a: the check does not apply to the host's groups</span> &middot; (n): drifted items</p>
 <table id="matrix">
   <tr><th>host</th><th>overall</th>{% for c in model.checks %}<th>{{ c.title }}<br><span class="note">{{ c.reference }}</span></th>{% endfor %}</tr>
 {% for h in model.hosts %}  <tr><td class="host">{{ h.name }}</td><td class="cell s-{{ h.status | replace(' ', '-') }}">{{ h.status }}</td>
-{%- for r in h.checks %}<td class="cell s-{{ r.status | replace(' ', '-') }}" title="{{ r.message }}">{{ r.status }}{% if r['items'] %} ({{ r['items'] | length }}){% endif %}</td>{% endfor %}</tr>
+{%- for r in h.checks %}{% if r.applies %}<td class="cell s-{{ r.status | replace(' ', '-') }}" title="{{ r.message }}">{{ r.status }}{% if r['items'] %} ({{ r['items'] | length }}){% endif %}</td>{% else %}<td class="cell na" title="{{ r.message }}">n/a</td>{% endif %}{% endfor %}</tr>
 {% endfor %}</table>
 
 <h2>Drift: what differs, and what a real run would change</h2>
@@ -78,7 +79,7 @@ TEMPLATE = r"""<!DOCTYPE html>
   <tr><th>host</th><th>check</th><th>status</th><th>message</th></tr>
 {% for h in model.hosts %}{% for r in h.checks if r.status in ('error', 'unreachable') %}  <tr><td class="host">{{ h.name }}</td><td>{{ r.title }}</td><td class="cell s-{{ r.status }}">{{ r.status }}</td><td class="mono">{{ r.message }}</td></tr>
 {% endfor %}{% endfor %}</table>
-<p class="note">"not checked" cells: the check does not apply to the host's groups, or nothing ran (hover a cell for the reason).
+<p class="note">Hover a cell for its message. "not checked": the check had nothing to check (for example no baseline settings) or the host was left out of the run.
 MAPI health: a TCP connect does not prove the UDP side of Kerberos 88 / LDAP 389, nor the dynamic RPC range MAPI uses after 135;
 Ansible changes nothing for an unhealthy host.</p>
 </body>
