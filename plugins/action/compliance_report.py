@@ -10,6 +10,7 @@ fact, builds one report model and writes its JSON, JUnit XML and HTML views. No 
 from __future__ import annotations
 
 import os
+import re
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.text.converters import to_bytes
@@ -19,6 +20,7 @@ from ansible_collections.mapi.resilience.plugins.plugin_utils import _compliance
 from ansible_collections.mapi.resilience.plugins.plugin_utils import _compliance_html as html
 
 ENV_DIR = 'MAPI_RESILIENCE_REPORT_DIR'
+NAME = re.compile(r'^[A-Za-z0-9_][A-Za-z0-9._-]{0,100}$')
 ARGUMENT_SPEC = dict(
     hosts={'type': 'list', 'elements': 'str', 'required': True},
     checks={'type': 'list', 'elements': 'dict', 'required': True, 'options': {
@@ -31,6 +33,7 @@ ARGUMENT_SPEC = dict(
     }},
     run_hosts={'type': 'list', 'elements': 'str'},
     report_dir={'type': 'path'},
+    report_name={'type': 'str', 'default': 'compliance'},
 )
 
 
@@ -57,6 +60,9 @@ class ActionModule(ActionBase):
         task_vars = task_vars or {}
         dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
         report_dir = args.get('report_dir') or os.environ.get(ENV_DIR) or None
+        name = args['report_name']
+        if not NAME.match(name):
+            raise AnsibleActionFail('report_name: %r is not a plain file name (letters, digits, ".", "_", "-")' % name)
         hostvars = task_vars.get('hostvars') or {}
         recorded, groups = {}, {}
         for host in args['hosts']:
@@ -78,7 +84,7 @@ class ActionModule(ActionBase):
                 views = {'json': report.to_json(model).encode('utf-8'), 'junit': report.to_junit(model),
                          'html': html.render(model).encode('utf-8')}
                 for kind, data in views.items():
-                    path = os.path.join(report_dir, report.FILES[kind])
+                    path = os.path.join(report_dir, report.FILES[kind] % name)
                     with open(to_bytes(path), 'wb') as f:
                         f.write(data)
                     files[kind] = path

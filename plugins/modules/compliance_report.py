@@ -22,7 +22,7 @@ description:
     (or a first signature to record) is drift; a signature that cannot be read is an error. EV daily restart: not
     compliant is drift. MAPI health: unhealthy is drift (Ansible would change nothing; the change says what to
     investigate), an unreadable event log is an error."
-  - Writes three files to O(report_dir) - V(compliance.json) (the model; schema below, C(schema_version) 1),
+  - Writes three files to O(report_dir) (names from O(report_name)) - V(compliance.json) (the model; schema below, C(schema_version) 1),
     V(compliance-junit.xml) (one C(testsuite) per check, one C(testcase) per host and check; drift is a
     C(failure), error and unreachable an C(error), not checked C(skipped); written with C(xml.etree)) and
     V(compliance.html) (one self-contained page, no script nor external resource, from a Jinja2 template in the
@@ -77,6 +77,13 @@ options:
       - The directory to write the files to (created if missing). Default the environment variable
         C(MAPI_RESILIENCE_REPORT_DIR) of the controller; neither set, no file is written.
     type: path
+  report_name:
+    description:
+      - The files' base name - V(<report_name>.json), V(<report_name>-junit.xml), V(<report_name>.html). A plain
+        file name (letters, digits, C(.), C(_), C(-)). In AWX, V(compliance-{{ awx_job_id }}) keeps the files of
+        each job (and of each slice of a sliced job) apart.
+    type: str
+    default: compliance
 attributes:
   check_mode:
     support: full

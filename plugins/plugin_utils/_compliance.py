@@ -30,7 +30,7 @@ SCHEMA_VERSION = 1
 STATUSES = ('compliant', 'drift', 'error', 'unreachable', 'not checked')
 # worst first: a host's overall status is the worst of its checks
 SEVERITY = ('unreachable', 'error', 'drift', 'compliant', 'not checked')
-FILES = {'json': 'compliance.json', 'junit': 'compliance-junit.xml', 'html': 'compliance.html'}
+FILES = {'json': '%s.json', 'junit': '%s-junit.xml', 'html': '%s.html'}
 
 
 class ReportError(Exception):
