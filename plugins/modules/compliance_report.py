@@ -27,7 +27,7 @@ description:
     C(failure), error and unreachable an C(error), not checked C(skipped); written with C(xml.etree)) and
     V(compliance.html) (one self-contained page, no script nor external resource, from a Jinja2 template in the
     collection). Without a directory no file is written and the model is only returned.
-  - Never fails on drift itself; role C(mapi.resilience.compliance) fails after it when C(compliance_fail_on_drift).
+  - Never fails on drift itself; role C(mapi.resilience.compliance) fails the non-compliant hosts after it when C(compliance_fail_on_drift).
 version_added: 0.1.0
 author:
   - mapi.resilience contributors
