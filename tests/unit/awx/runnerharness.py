@@ -106,7 +106,9 @@ def run_playbook(playbook, tmp_path, limit=None, check=False, diff=False, extrav
         private_data_dir=str(private_data_dir),
         project_dir=str(ROOT),
         playbook=str(pathlib.Path(playbook).resolve().relative_to(ROOT)),
-        inventory=str(inventory or WINSIM / 'inventory.yml'),
+        # one inventory source, or a list of them (as several -i options)
+        inventory=([str(i) for i in inventory] if isinstance(inventory, (list, tuple))
+                   else str(inventory or WINSIM / 'inventory.yml')),
         envvars=envvars,
         extravars=extravars or {},
         ident=ident,

@@ -1,10 +1,13 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Jobs run as AWX runs them: ansible-runner (the library AWX's dispatcher uses) with a private data dir and its own
-awx_display callback, against the simulated estate. The compliance playbook does not exist yet: site.yml in check
-mode stands for it here."""
+awx_display callback, against the simulated estate: site.yml in check mode, and playbooks/compliance.yml with its
+report written while the runner's own callback ran."""
 
 from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
 
 import yaml
 
@@ -83,3 +86,37 @@ def test_set_stats_reach_the_job_artifacts(tmp_path):
     # read from the event file on disk, where AWX's callback receiver would take it
     (path,) = [p for p in (job.artifact_dir / 'job_events').glob('*.json') if 'playbook_on_stats' in p.read_text()]
     assert path.is_file()
+
+
+COMPLIANCE = ROOT / 'playbooks' / 'compliance.yml'
+OVERLAY = WINSIM / 'inventory-estate.yml'
+
+
+def test_compliance_through_ansible_runner(tmp_path):
+    """playbooks/compliance.yml as an AWX check job over the whole simulated estate (faulty hosts in the groups,
+    tests/winsim/inventory-estate.yml): the job succeeds, every host has its events, the set_stats summary is in the
+    artifacts, and the report files are written although the runner's awx_display callback is the stdout callback."""
+    out = tmp_path / 'report'
+    job = run_playbook(COMPLIANCE, tmp_path, check=True, ident='compliance', inventory=[WINSIM / 'inventory.yml', OVERLAY],
+                       extravars={'compliance_report_dir': str(out), 'compliance_report_name': 'compliance-42'})
+    assert (job.status, job.rc) == ('successful', 0), job.stdout[-3000:]
+    assert job.env['ANSIBLE_STDOUT_CALLBACK'] == 'awx_display'
+    overlay = yaml.safe_load(OVERLAY.read_text(encoding='utf-8'))['all']['children']
+    estate = HEALTHY | set(h for g in overlay.values() for h in g['hosts'])
+    assert len(estate) == 19 and job.hosts() == estate
+    for host in sorted(estate):
+        assert job.host_events(host), host
+    down = [e['event'] for e in job.host_events('exch-down')]
+    assert 'runner_on_unreachable' in down and job.calls('exch-down') == []
+    assert not job.stats['failures']
+    # the report, from the same job
+    model = json.loads((out / 'compliance-42.json').read_text(encoding='utf-8'))
+    assert set(h['name'] for h in model['hosts']) == estate
+    root = ET.parse(str(out / 'compliance-42-junit.xml')).getroot()
+    assert int(root.get('failures')) == model['totals']['checks']['drift'] > 0
+    assert (out / 'compliance-42.html').read_text(encoding='utf-8').startswith('<!DOCTYPE html>')
+    # the set_stats summary in the job artifacts (AWX: the job's artifacts field)
+    summary = job.artifact_data['mapi_resilience_compliance']
+    assert summary['hosts'] == 19 and summary['host_status'] == model['totals']['host_status']
+    assert summary['noncompliant']['unreachable'] == ['exch-down', 'exch-drops', 'exch-store-drops']
+    assert 'exch-denied' in summary['noncompliant']['error']
