@@ -21,11 +21,13 @@ PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist worksteal
 MATRIX ?= core216,core217,core218
 # where the demo's role ev_daily_restart writes the AWX objects (controller-as-code)
 EV_AWX_DIR := .build/controller/ev_daily_restart
+# where the demo's compliance run writes its report (MAPI_RESILIENCE_REPORT_DIR)
+REPORT_DIR := .build/compliance
 
 .PHONY: help setup demo test sanity units matrix lint molecule changelog build clean reset-estate
 
 help:
-	@echo "make demo   - set up, reset the simulated estate, then check / enforce / re-run playbooks/site.yml"
+	@echo "make demo   - set up, reset the simulated estate, check / enforce / re-run site.yml, ..., then the compliance report"
 	@echo "make test   - set up, then sanity, unit and contract tests, ansible-lint, molecule and the ansible-core matrix"
 	@echo "make units  - every pytest test on the main .venv (ansible-core 2.19), in parallel"
 	@echo "make matrix - unit tests and the simulated site.yml runs on ansible-core 2.16, 2.17 and 2.18 (tox)"
@@ -78,6 +80,13 @@ demo: setup reset-estate
 	@echo; echo "=== EV daily restart: playbooks/ev_daily_restart.yml once (what the AWX schedule runs), one server at a time ==="
 	$(SIM) $(BIN)/ansible-playbook $(SIM_INVENTORY) playbooks/ev_daily_restart.yml -e ev_services_restart_poll_interval=1
 	@$(BIN)/python tests/winsim/calls.py --state-dir .winsim
+	@echo; echo "=== Compliance run: every check in check mode over the whole estate (faulty hosts too), one report ==="
+	@rm -rf $(REPORT_DIR)
+	MAPI_RESILIENCE_REPORT_DIR=$(ROOT)/$(REPORT_DIR) $(SIM) $(BIN)/ansible-playbook $(SIM_INVENTORY) -i tests/winsim/inventory-estate.yml playbooks/compliance.yml --check
+	@$(BIN)/python -c 'import json, sys; m = json.load(open(sys.argv[1])); t = m["totals"]; \
+	  print("compliance totals, %d hosts: " % t["hosts"] + ", ".join("%d %s" % (t["host_status"][s], s) for s in m["statuses"])); \
+	  print("host x check: " + ", ".join("%d %s" % (t["checks"][s], s) for s in m["statuses"]))' $(REPORT_DIR)/compliance.json
+	@echo "Compliance report: $(ROOT)/$(REPORT_DIR)/compliance.html (also compliance.json, compliance-junit.xml)"
 
 # sanity, ansible-lint and molecule each keep about one core busy: run them side by side (each one's output
 # is printed in one piece when it ends), then the tests, which use every core through pytest-xdist.
