@@ -30,7 +30,10 @@ description:
   - Never fails on drift itself; role C(mapi.resilience.compliance) fails the non-compliant hosts after it when C(compliance_fail_on_drift).
 version_added: 0.1.0
 author:
-  - mapi.resilience contributors
+  - mapi.resilience contributors (@mapi-resilience)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
 options:
   hosts:
     description: The hosts the report covers, for example C(query('ansible.builtin.inventory_hostnames', 'exchange:enterprise_vault')).
@@ -85,9 +88,15 @@ options:
     type: str
     default: compliance
 attributes:
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
   check_mode:
     support: full
-    description: Reads recorded results only; the report files are written in check mode too (they are the point of a check run).
+    details: Reads recorded results only; the report files are written in check mode too (they are the point of a check run).
   diff_mode:
     support: none
   platform:
@@ -116,7 +125,10 @@ msg:
   returned: always
   type: str
 summary:
-  description: The short summary published with set_stats - C(schema_version), C(generated_utc), C(hosts), C(host_status) (hosts per status, by each host's worst check), C(checks) (host x check records per status) and C(noncompliant) (host names under C(drift), C(error), C(unreachable)).
+  description:
+    - The short summary published with set_stats - C(schema_version), C(generated_utc), C(hosts), C(host_status)
+      (hosts per status, by each host's worst check), C(checks) (host x check records per status) and
+      C(noncompliant) (host names under C(drift), C(error), C(unreachable)).
   returned: always
   type: dict
 noncompliant:

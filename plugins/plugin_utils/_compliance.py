@@ -59,7 +59,7 @@ def _registry_items(result: dict[str, t.Any], default_reference: str) -> list[di
             'expected': expected,
             'found': found,
             'reference': value.get('reference') or default_reference,
-            'change': 'set %s to %s' % (name, expected),
+            'change': 'set %s to %s' % (value.get('name') or '(Default)', expected),
             'reason': value.get('reason') or value.get('status') or '',
         })
     for value in result.get('purged') or []:
@@ -69,7 +69,7 @@ def _registry_items(result: dict[str, t.Any], default_reference: str) -> list[di
             'expected': '(absent)',
             'found': '%s %s' % (value.get('found_type'), _text(value.get('found'))),
             'reference': default_reference,
-            'change': 'remove %s (purge)' % name,
+            'change': 'remove %s (purge)' % (value.get('name') or '(Default)'),
             'reason': 'not in the baseline',
         })
     return items

@@ -41,7 +41,9 @@ TEMPLATE = r"""<!DOCTYPE html>
   td.na, .legend span.na { color: #8c959f; background: #ffffff; font-weight: 400; }
   .legend span { display: inline-block; padding: 3px 10px; margin-right: 8px; border-radius: 4px; border: 1px solid rgba(0,0,0,0.12); }
   .drift td { font-size: 14px; }
-  .mono { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 13px; word-break: break-all; }
+  .mono { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 13px; overflow-wrap: anywhere; }
+  table.wide { width: 100%; table-layout: fixed; }
+  table.wide td { overflow-wrap: anywhere; }
   .note { color: #57606a; font-size: 13px; }
 </style>
 </head>
@@ -53,35 +55,51 @@ TEMPLATE = r"""<!DOCTYPE html>
 
 <h2>Estate totals (hosts, by their worst check)</h2>
 <div class="totals" id="totals">
-{% for s in model.statuses %}  <div class="card s-{{ s | replace(' ', '-') }}"><span class="n">{{ model.totals.host_status[s] }}</span><span class="l">{{ s }}</span></div>
+{% for s in model.statuses %}  <div class="card s-{{ s | replace(' ', '-') }}">
+    <span class="n">{{ model.totals.host_status[s] }}</span><span class="l">{{ s }}</span></div>
 {% endfor %}</div>
 <p class="note">Checks: {% for s in model.statuses %}{{ model.totals.checks[s] }} {{ s }}{{ ', ' if not loop.last }}{% endfor %}.</p>
 
 <h2>Hosts &times; checks</h2>
-<p class="legend">{% for s in model.statuses %}<span class="s-{{ s | replace(' ', '-') }}">{{ s }}</span>{% endfor %}<span class="na">n/a: the check does not apply to the host's groups</span> &middot; (n): drifted items</p>
+<p class="legend">{% for s in model.statuses %}<span class="s-{{ s | replace(' ', '-') }}">{{ s }}</span>{% endfor %}
+  <span class="na">n/a: the check does not apply to the host's groups</span> &middot; (n): drifted items</p>
 <table id="matrix">
-  <tr><th>host</th><th>overall</th>{% for c in model.checks %}<th>{{ c.title }}<br><span class="note">{{ c.reference }}</span></th>{% endfor %}</tr>
-{% for h in model.hosts %}  <tr><td class="host">{{ h.name }}</td><td class="cell s-{{ h.status | replace(' ', '-') }}">{{ h.status }}</td>
-{%- for r in h.checks %}{% if r.applies %}<td class="cell s-{{ r.status | replace(' ', '-') }}" title="{{ r.message }}">{{ r.status }}{% if r['items'] %} ({{ r['items'] | length }}){% endif %}</td>{% else %}<td class="cell na" title="{{ r.message }}">n/a</td>{% endif %}{% endfor %}</tr>
+  <tr><th>host</th><th>overall</th>
+{%- for c in model.checks %}<th>{{ c.title }}<br><span class="note">{{ c.reference }}</span></th>{% endfor %}</tr>
+{% for h in model.hosts %}  <tr><td class="host">{{ h.name }}</td>
+    <td class="cell s-{{ h.status | replace(' ', '-') }}">{{ h.status }}</td>
+{% for r in h.checks %}{% if r.applies %}    <td class="cell s-{{ r.status | replace(' ', '-') }}" title="{{ r.message }}">
+      {{- r.status }}{% if r['items'] %} ({{ r['items'] | length }}){% endif %}</td>
+{% else %}    <td class="cell na" title="{{ r.message }}">n/a</td>
+{% endif %}{% endfor %}  </tr>
 {% endfor %}</table>
 
 <h2>Drift: what differs, and what a real run would change</h2>
 {% set ns = namespace(rows=0) %}
-<table id="drift" class="drift">
-  <tr><th>host</th><th>check</th><th>item</th><th>expected</th><th>found</th><th>reference</th><th>change</th></tr>
-{% for h in model.hosts %}{% for r in h.checks if r.status == 'drift' %}{% for i in r['items'] %}{% set ns.rows = ns.rows + 1 %}  <tr class="s-drift-row"><td class="host">{{ h.name }}</td><td>{{ r.title }}</td><td class="mono">{{ i.item }}</td><td class="mono">{{ i.expected }}</td><td class="mono">{{ i.found }}</td><td>{{ i.reference }}</td><td>{{ i.change }}</td></tr>
-{% else %}{% set ns.rows = ns.rows + 1 %}  <tr><td class="host">{{ h.name }}</td><td>{{ r.title }}</td><td colspan="3">{{ r.message }}</td><td>{{ r.reference }}</td><td></td></tr>
+<table id="drift" class="drift wide">
+  <tr><th style="width: 9%">host</th><th style="width: 9%">check</th><th style="width: 26%">item</th>
+    <th style="width: 12%">expected</th><th style="width: 16%">found</th><th style="width: 8%">reference</th>
+    <th style="width: 20%">change</th></tr>
+{% for h in model.hosts %}{% for r in h.checks if r.status == 'drift' %}{% for i in r['items'] %}{% set ns.rows = ns.rows + 1 %}
+  <tr><td class="host">{{ h.name }}</td><td>{{ r.title }}</td><td class="mono">{{ i.item }}</td>
+    <td class="mono">{{ i.expected }}</td><td class="mono">{{ i.found }}</td><td>{{ i.reference }}</td><td>{{ i.change }}</td></tr>
+{% else %}{% set ns.rows = ns.rows + 1 %}
+  <tr><td class="host">{{ h.name }}</td><td>{{ r.title }}</td><td colspan="3">{{ r.message }}</td>
+    <td>{{ r.reference }}</td><td></td></tr>
 {% endfor %}{% endfor %}{% endfor %}{% if ns.rows == 0 %}  <tr><td colspan="7">No drift.</td></tr>
 {% endif %}</table>
 
 <h2>Errors, unreachable hosts and checks not run</h2>
-<table id="problems">
-  <tr><th>host</th><th>check</th><th>status</th><th>message</th></tr>
-{% for h in model.hosts %}{% for r in h.checks if r.status in ('error', 'unreachable') %}  <tr><td class="host">{{ h.name }}</td><td>{{ r.title }}</td><td class="cell s-{{ r.status }}">{{ r.status }}</td><td class="mono">{{ r.message }}</td></tr>
+<table id="problems" class="wide">
+  <tr><th style="width: 9%">host</th><th style="width: 9%">check</th><th style="width: 8%">status</th><th>message</th></tr>
+{% for h in model.hosts %}{% for r in h.checks if r.status in ('error', 'unreachable') %}
+  <tr><td class="host">{{ h.name }}</td><td>{{ r.title }}</td><td class="cell s-{{ r.status }}">{{ r.status }}</td>
+    <td class="mono">{{ r.message }}</td></tr>
 {% endfor %}{% endfor %}</table>
-<p class="note">Hover a cell for its message. "not checked": the check had nothing to check (for example no baseline settings) or the host was left out of the run.
-MAPI health: a TCP connect does not prove the UDP side of Kerberos 88 / LDAP 389, nor the dynamic RPC range MAPI uses after 135;
-Ansible changes nothing for an unhealthy host.</p>
+<p class="note">Hover a cell for its message. "not checked": the check had nothing to check (for example no baseline
+settings) or the host was left out of the run.
+MAPI health: a TCP connect does not prove the UDP side of Kerberos 88 / LDAP 389, nor the dynamic RPC range MAPI uses
+after 135; Ansible changes nothing for an unhealthy host.</p>
 </body>
 </html>
 """

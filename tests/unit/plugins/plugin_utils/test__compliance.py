@@ -93,7 +93,7 @@ def test_drift_items_carry_expected_found_reference_and_change(model):
     dummy, r = record(model, 'exch', 'exchange_virusscan')
     assert r['items'] == [{
         'item': 'HKLM:\\X\\VirusScan\\BackgroundScanning', 'expected': 'REG_DWORD 1', 'found': 'REG_DWORD 0',
-        'reference': 'KB Q264731', 'change': 'set HKLM:\\X\\VirusScan\\BackgroundScanning to REG_DWORD 1',
+        'reference': 'KB Q264731', 'change': 'set BackgroundScanning to REG_DWORD 1',
         'reason': 'rescan after a signature update'}]
     dummy, r = record(model, 'exch', 'exchange_store_restart')
     assert r['expected'] == 'marker signature 1.901.00 (the current signature)'
