@@ -484,15 +484,23 @@ class ServiceEngine:
         step.start_seconds = round(self._clock() - started, 3)
 
     def _wait(self, step: PlanStep, action: str, wanted: str, state: str | None, started: float) -> None:
-        """Poll the service until it is ``wanted``, at most ``timeout`` seconds after ``started``."""
+        """Poll the service until it is ``wanted``, at most ``timeout`` seconds after ``started``.
+
+        The service is always looked at once at or after the deadline before the step is called timed out:
+        a slow round trip (the request itself, or a poll) must not turn a service that did reach its state
+        into a time-out.
+        """
         deadline = started + self.timeout
         if state is not None:
             step.last_state = state
+        looked_at_deadline = False
         while step.last_state != wanted:
             remaining = deadline - self._clock()
-            if remaining <= 0:
+            if remaining <= 0 and looked_at_deadline:
                 raise StepFailed(action, step.name, 'timed out after %g s' % self.timeout, step.last_state)
-            self._sleep(min(self.poll_interval, remaining))
+            if remaining > 0:
+                self._sleep(min(self.poll_interval, remaining))
+            looked_at_deadline = self._clock() >= deadline
             self.current = ('%s (waiting)' % action, step.name)
             seen = self.query(step.name)
             step.last_state = seen if seen is not None else 'absent'

@@ -171,7 +171,9 @@ class FakeHost:
 
     name = 'fake'
 
-    def __init__(self, services, hang=(), fail_start=(), drop_after=None, check_mode=False, stop_after=2.0):
+    def __init__(self, services, hang=(), fail_start=(), drop_after=None, check_mode=False, stop_after=2.0,
+                 round_trip=0.0):
+        self.round_trip = round_trip  # seconds each module execution takes (a loaded or distant host)
         self.services = dict((s['name'], dict(s)) for s in services)
         self.hang, self.fail_start = set(hang), set(fail_start)
         self.drop_after = drop_after
@@ -199,6 +201,7 @@ class FakeHost:
         if self.drop_after is not None and len(self.log) >= self.drop_after:
             raise HostUnreachable(self.name, module, 'gone')
         self.log.append((module, dict(args)))
+        self.now += self.round_trip
         self.settle()
         if module.endswith('win_service_info'):
             names = [args['name']] if args.get('name') else list(self.services)
@@ -241,6 +244,29 @@ def test_restart_stops_dependents_first_and_brings_them_back():
     # polls: one info per poll interval, by name
     assert [a for m, a in host.log if m.endswith('win_service_info')][1:] and \
         all(a.get('name') for m, a in host.log[1:] if m.endswith('win_service_info'))
+
+
+def test_a_round_trip_slower_than_the_timeout_is_not_a_time_out():
+    # each execution takes 4 s, longer than the 3 s timeout: the service has stopped by the first poll, which
+    # comes after the deadline; the engine looks once more before it calls a step timed out
+    host = FakeHost(EXCH55, stop_after=0.5, round_trip=4.0)
+    eng = engine(host, timeout=3, poll=1)
+    outcome = eng.execute(plan_restart(eng.read(), 'MSExchangeIS'))
+    assert not outcome.failed, outcome.msg
+    assert all(s['state'] == 'started' for s in host.services.values())
+
+
+def test_a_hung_stop_gets_exactly_one_look_after_the_deadline():
+    host = FakeHost(EXCH2003, hang=['MSExchangeIS'], round_trip=4.0)
+    eng = engine(host, timeout=3, poll=1)
+    outcome = eng.execute(plan_restart(eng.read(), 'MSExchangeIS'))
+    assert outcome.failed and outcome.timed_out
+    polls = [a for m, a in host.log[1:] if m.endswith('win_service_info') and a.get('name') == 'MSExchangeIS']
+    # the sc.exe request alone outlasts the timeout: one poll after the deadline, then the time-out
+    assert host.controls()[0] == ('stop', 'MSExchangeIS') and len(polls) >= 1
+    first_start = next((i for i, (m, a) in enumerate(host.log) if m.endswith('win_command') and a['argv'][1] == 'start'),
+                       len(host.log))
+    assert len([1 for m, a in host.log[:first_start] if m.endswith('win_service_info') and a.get('name')]) == 1
 
 
 def test_timeout_on_a_hung_stop_ends_the_plan_and_restores_dependents():
