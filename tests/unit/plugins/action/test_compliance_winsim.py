@@ -242,7 +242,10 @@ def test_refused_without_check_and_limit_leaves_hosts_not_checked(winsim, tmp_pa
 
     proc = winsim.playbook(COMPLIANCE, '--limit', 'exch55', '--check', extra_env=env)
     calls = winsim.calls('exch55')
-    assert calls and all(c['check_mode'] for c in calls)
+    assert all(c['check_mode'] for c in calls)
+    # round trips: VirusScan values and version (2 win_reg_stat), the baseline (1), the Symantec signature (slurp)
+    # and the store-restart marker (1); the report step costs none
+    assert sorted(c['module'].rsplit('.', 1)[-1] for c in calls) == ['slurp'] + ['win_reg_stat'] * 4
     model = load(out)
     assert set(h['name'] for h in model['hosts']) == HEALTHY
     assert record(model, 'exch55', 'exchange_virusscan')['status'] == 'drift'
