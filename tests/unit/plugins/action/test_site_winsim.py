@@ -61,7 +61,7 @@ def test_exchange_2003_advisory_follows_the_mode_and_warns_only_when_written(win
     text = ' '.join((enforce.stdout + enforce.stderr).split())
     assert text.count('[WARNING]: exch2003: BackgroundScanning = 1 was enforced on Exchange 2003 (build 7638)') == 1
     # the scheduled compliance run of a compliant host: advisory in the report, no warning
-    again = winsim.playbook(SITE, '--check', '--limit', 'exchange')
+    again = winsim.playbook(SITE, '--check', '--limit', 'exchange', '-v')
     again_text = ' '.join((again.stdout + again.stderr).split())
     assert 'BackgroundScanning = 1 is already set on Exchange 2003 (build 7638)' in again_text
     assert '[WARNING]: exch2003' not in again_text
