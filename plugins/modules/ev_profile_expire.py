@@ -74,11 +74,11 @@ attributes:
   platform:
     platforms: windows
 notes:
-  - Where the 32-bit view is on the host is returned as host facts (RV(ansible_facts)):
-    C(mapi_resilience_ev_view), the Enterprise Vault root key found there, and C(mapi_resilience_windows_arch), the
-    architecture when it was read. With a fact cache (C(fact_caching=jsonfile) in ansible.cfg, or "Enable Fact
-    Storage" on an AWX job template) later runs do not read the architecture: one read per compliant host. A cached
-    value that does not find the C(Agents) key is not trusted: the architecture is read again in the same run.
+  - Where the 32-bit view is on the host is returned as host facts in RV(ansible_facts), namely
+    C(mapi_resilience_ev_view) (the Enterprise Vault root key found there) and C(mapi_resilience_windows_arch) (the
+    architecture, when it was read). With a fact cache (C(fact_caching=jsonfile) in ansible.cfg, or "Enable Fact
+    Storage" on an AWX job template) later runs do not read the architecture, so a compliant host costs one read. A cached
+    value that does not find the C(Agents) key is not trusted, and the architecture is read again in the same run.
   - A host without Enterprise Vault fails with a message that names the host and every key looked for.
   - Bad input (a non-integer, a negative number, a value beyond a DWORD, 0 without O(allow_zero), a view that is
     not C(auto), C(32) or C(64)) fails before anything is sent to the host.

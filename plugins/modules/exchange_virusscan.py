@@ -102,8 +102,8 @@ attributes:
 notes:
   - The Exchange build read from the setup key is returned as the host fact C(mapi_resilience_exchange_build)
     (RV(ansible_facts)). With a fact cache (C(fact_caching=jsonfile) in ansible.cfg, or "Enable Fact Storage" on an
-    AWX job template) later runs take the version from it and do not read the setup key: one read per compliant
-    host. A cached build is used only when the VirusScan key is found; without it the setup key is read again in
+    AWX job template) later runs take the version from it and do not read the setup key, so a compliant host
+    costs one read. A cached build is used only when the VirusScan key is found; without it the setup key is read again in
     the same run. An Exchange upgrade is seen once the cached fact expires (C(fact_caching_timeout)).
   - Bad input (a non-integer, a negative number, a value out of the option's range) fails before anything is sent to
     the host, naming the option and the value.

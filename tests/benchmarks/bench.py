@@ -131,8 +131,8 @@ def run_sequence(variant, args, estate_file, inventory_file, seed, work, tag):
         (work / ('log-%s-%s.txt' % (tag, phase.replace(' ', '-')))).write_text(proc.stdout, encoding='utf-8')
         rec = json.loads(record.read_text(encoding='utf-8'))
         if proc.returncode != 0 or rec['failed']:
-            sys.exit('%s %s failed (rc %d): %s; log in %s' % (variant, phase, proc.returncode,
-                                                                dict(list(rec['failed'].items())[:3]), work))
+            failed = dict(list(rec['failed'].items())[:3])
+            sys.exit('%s %s failed (rc %d): %s; log in %s' % (variant, phase, proc.returncode, failed, work))
         reads, writes = count_calls(state_dir, offsets)
         out.append({'phase': phase, 'seconds': seconds, 'reads': reads, 'writes': writes, 'record': rec})
         if phase == 'enforce':

@@ -103,4 +103,3 @@ def test_a_wrong_cached_view_is_probed_again_in_the_same_run(winsim, tmp_path):
     winsim.clear_calls()
     winsim.playbook(EV_PLAYBOOK, '--check', '--limit', 'ev32', extra_env=env)
     assert reads(winsim, 'ev32') == [NATIVE_ROOT + '\\Agents']
-
