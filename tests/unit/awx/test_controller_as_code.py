@@ -21,8 +21,7 @@ CONTROLLER = ROOT / 'examples' / 'controller'
 GALAXY = yaml.safe_load((ROOT / 'galaxy.yml').read_text(encoding='utf-8'))
 # Playbooks the templates name that other branches are building (issues 7, 8, 9 and the compliance report).
 # Once a playbook exists, the checks of test_templates_run_existing_playbooks_on_groups_of_the_inventory apply.
-PLANNED_PLAYBOOKS = {'playbooks/compliance.yml', 'playbooks/exchange_store_restart.yml',
-                     'playbooks/ev_daily_restart.yml', 'playbooks/ev_mapi_health.yml'}
+PLANNED_PLAYBOOKS = {'playbooks/compliance.yml'}
 
 
 def load():
