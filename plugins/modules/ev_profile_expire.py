@@ -121,7 +121,7 @@ ansible_facts:
       type: str
       sample: HKLM:\SOFTWARE\Wow6432Node\KVS\Enterprise Vault
     mapi_resilience_windows_arch:
-      description: The host's C(PROCESSOR_ARCHITECTURE), when it was read.
+      description: The host's C(PROCESSOR_ARCHITECTURE) (C(AMD64), C(x86), C(ARM64)), when it was read.
       type: str
       sample: AMD64
 path:
@@ -139,15 +139,6 @@ view_detail:
   returned: success
   type: str
   sample: 32-bit registry on 32-bit Windows (native path)
-ansible_facts:
-  description: Facts learnt on the host, returned so that later tasks of the run need not read them again.
-  returned: when the architecture was read
-  type: dict
-  contains:
-    mapi_resilience_windows_arch:
-      description: The host's C(PROCESSOR_ARCHITECTURE) (C(AMD64), C(x86), C(ARM64)).
-      type: str
-      sample: AMD64
 msg:
   description: A one-line summary of what drifted and what was (or would be) set.
   returned: always

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import ROOT, recap, warnings
+from conftest import ROOT, recap
 
 PLAYBOOK = ROOT / 'playbooks' / 'exchange_virusscan.yml'
 EXCHANGE = ('exch55', 'exch2000', 'exch2003')
