@@ -35,11 +35,11 @@ TEMPLATES = ('exch55', 'exch2000', 'exch2003', 'ev32', 'ev64')
 WRITE_MODULES = ('ansible.windows.win_regedit', 'ansible.windows.win_service', 'community.windows.win_scheduled_task',
                  'ansible.windows.win_command')
 PHASES = (('check', ['--check']), ('enforce', []), ('re-run', []), ('check after', ['--check']))
-# the registry values both playbooks manage: (key id as the simulator stores it, value name)
-MANAGED = (('hklm\\system\\currentcontrolset\\services\\msexchangeis\\virusscan', 'backgroundscanning'),
-           ('hklm\\system\\currentcontrolset\\services\\msexchangeis\\virusscan', 'openretrydelay'),
-           ('hklm\\software\\kvs\\enterprise vault\\agents', 'profileexpire'),
-           ('hklm\\software\\wow6432node\\kvs\\enterprise vault\\agents', 'profileexpire'))
+# the registry values both playbooks manage: (key path, value name), compared case-insensitively as Windows does
+MANAGED = (('HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIS\\VirusScan', 'BackgroundScanning'),
+           ('HKLM\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIS\\VirusScan', 'OpenRetryDelay'),
+           ('HKLM\\SOFTWARE\\KVS\\Enterprise Vault\\Agents', 'ProfileExpire'),
+           ('HKLM\\SOFTWARE\\Wow6432Node\\KVS\\Enterprise Vault\\Agents', 'ProfileExpire'))
 
 
 def _winsim():
@@ -94,13 +94,16 @@ def count_calls(state_dir, offsets):
 
 
 def end_state(state_dir):
+    """{(host, key, value): (kind, data)} of the managed values found in the state files."""
     out = {}
     for path in sorted(state_dir.glob('*.json')):
         registry = json.loads(path.read_text(encoding='utf-8')).get('registry') or {}
-        for kid, name in MANAGED:
-            value = ((registry.get(kid) or {}).get('values') or {}).get(name)
-            if value is not None:
-                out[(path.stem, kid, name)] = (value.get('kind'), value.get('data'))
+        keys = dict((kid.lower(), key) for kid, key in registry.items())
+        for key_path, name in MANAGED:
+            values = (keys.get(key_path.lower()) or {}).get('values') or {}
+            found = [v for n, v in values.items() if n.lower() == name.lower()]
+            if found:
+                out[(path.stem, key_path, name)] = (found[0].get('kind'), found[0].get('data'))
     return out
 
 
@@ -166,6 +169,9 @@ def main():
             runs[variant].append(seq)
             print(' %s' % ', '.join('%s %.1fs' % (p['phase'], p['seconds']) for p in seq), flush=True)
         naive, site = runs['naive'][-1], runs['site'][-1]
+        if len(naive[1]['end_state']) < args.hosts:
+            sys.exit('the end state has %d managed values for %d hosts: the comparison would prove nothing'
+                     % (len(naive[1]['end_state']), args.hosts))
         if naive[1]['end_state'] != site[1]['end_state']:
             diff = set(naive[1]['end_state'].items()) ^ set(site[1]['end_state'].items())
             sys.exit('the end states differ: %s' % sorted(diff)[:6])
