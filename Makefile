@@ -102,8 +102,9 @@ sanity: setup
 N ?= 500
 PAIRS ?= 3
 FORKS ?= 10
+ROLES_ONLY ?=
 bench: setup
-	$(BIN)/python tests/benchmarks/bench.py --hosts $(N) --pairs $(PAIRS) --forks $(FORKS) --profile
+	$(BIN)/python tests/benchmarks/bench.py --hosts $(N) --pairs $(PAIRS) --forks $(FORKS) --profile $(if $(ROLES_ONLY),--roles-only)
 
 units: setup
 	$(BIN)/pytest $(PYTEST_PARALLEL)

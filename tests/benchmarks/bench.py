@@ -118,9 +118,9 @@ def run_sequence(variant, args, estate_file, inventory_file, seed, work, tag):
                WINSIM_STATE_DIR=str(state_dir), ANSIBLE_FORKS=str(args.forks),
                ANSIBLE_CALLBACK_PLUGINS=str(BENCH / 'callback'), ANSIBLE_CALLBACKS_ENABLED='bench_record')
     env.pop('ANSIBLE_CACHE_PLUGIN', None)
-    if variant == 'site':
+    if variant in ('site', 'roles'):
         env.update(ANSIBLE_CACHE_PLUGIN='jsonfile', ANSIBLE_CACHE_PLUGIN_CONNECTION=str(cache_dir))
-    playbook = BENCH / 'naive.yml' if variant == 'naive' else ROOT / 'playbooks' / 'site.yml'
+    playbook = {'naive': BENCH / 'naive.yml', 'roles': BENCH / 'roles_only.yml'}.get(variant, ROOT / 'playbooks' / 'site.yml')
     offsets = {}
     out = []
     for phase, extra in PHASES:
@@ -149,6 +149,8 @@ def main():
     parser.add_argument('--pairs', type=int, default=3)
     parser.add_argument('--forks', type=int, default=10)
     parser.add_argument('--work', type=pathlib.Path, default=ROOT / '.build' / 'bench')
+    parser.add_argument('--roles-only', action='store_true',
+                        help="also time the check roles without the guard (tests/benchmarks/roles_only.yml)")
     parser.add_argument('--profile', action='store_true', help='print controller seconds per task of the last pair')
     args = parser.parse_args()
     if args.hosts < len(TEMPLATES) or args.pairs < 1:
@@ -163,6 +165,8 @@ def main():
     runs = collections.defaultdict(list)
     for pair in range(args.pairs):
         order = ('naive', 'site') if pair % 2 == 0 else ('site', 'naive')
+        if args.roles_only:
+            order += ('roles',)
         for variant in order:
             print('  pair %d: %s ...' % (pair + 1, variant), end='', flush=True)
             seq = run_sequence(variant, args, estate_file, inventory_file, seed, args.work, '%s-%d' % (variant, pair))
@@ -198,6 +202,12 @@ def main():
         print('%-12s %-25s %-25s %-18s %.2f (%.2f-%.2f)' % (
             phase, per_host(runs['naive'][0][index]), per_host(runs['site'][0][index]),
             per_host(nocache[index]).split(' ')[0], statistics.median(ratios), min(ratios), max(ratios)))
+    if args.roles_only:
+        for index, (phase, dummy) in enumerate(PHASES):
+            ratios = [r[index]['seconds'] / v[index]['seconds'] for r, v in zip(runs['roles'], runs['naive'])]
+            p = runs['roles'][0][index]
+            print('roles without the guard, %-12s %.2f exec/host, wall time roles/naive %.2f (%.2f-%.2f)' % (
+                phase, (p['reads'] + p['writes']) / n, statistics.median(ratios), min(ratios), max(ratios)))
     print()
     print('Wall seconds per phase (naive / site): ' + '; '.join(
         '%s %s' % (phase, ' '.join('%.1f/%.1f' % (v[i]['seconds'], s[i]['seconds'])
