@@ -22,12 +22,13 @@ MATRIX ?= core216,core217,core218
 # where the demo's role ev_daily_restart writes the AWX objects (controller-as-code)
 EV_AWX_DIR := .build/controller/ev_daily_restart
 
-.PHONY: help setup demo test sanity units matrix lint molecule changelog build clean reset-estate
+.PHONY: help setup demo test sanity units matrix lint molecule changelog build clean reset-estate bench
 
 help:
 	@echo "make demo   - set up, reset the simulated estate, then check / enforce / re-run playbooks/site.yml"
 	@echo "make test   - set up, then sanity, unit and contract tests, ansible-lint, molecule and the ansible-core matrix"
 	@echo "make units  - every pytest test on the main .venv (ansible-core 2.19), in parallel"
+	@echo "make bench  - site.yml against the naive playbook on N simulated hosts (N=500 PAIRS=3 FORKS=10; minutes)"
 	@echo "make matrix - unit tests and the simulated site.yml runs on ansible-core 2.16, 2.17 and 2.18 (tox)"
 
 $(BIN)/.installed: requirements.txt requirements-test.txt
@@ -96,6 +97,14 @@ sanity: setup
 	cd $(SANITY_ROOT) && git init -q && git add -A
 	mkdir -p $(dir $(ANSIBLE_TEST_PIP)) && cp tests/offline/get_pip.py $(ANSIBLE_TEST_PIP)
 	cd $(SANITY_ROOT) && $(ROOT)/$(BIN)/ansible-test sanity --venv --python 3.11 --color no
+
+# Not part of make test: a benchmark (tests/benchmarks/bench.py), it takes minutes. Work files in .build/bench.
+N ?= 500
+PAIRS ?= 3
+FORKS ?= 10
+ROLES_ONLY ?=
+bench: setup
+	$(BIN)/python tests/benchmarks/bench.py --hosts $(N) --pairs $(PAIRS) --forks $(FORKS) --profile $(if $(ROLES_ONLY),--roles-only)
 
 units: setup
 	$(BIN)/pytest $(PYTEST_PARALLEL)
