@@ -12,6 +12,8 @@ from ansible_collections.mapi.resilience.plugins.plugin_utils._baselines import 
     EV_PROBES,
     EV_PROFILE_EXPIRE,
     EV_PROFILE_EXPIRE_ZERO,
+    EV_ROOT,
+    EV_VIEW_FACT,
     EV_VIEWS,
 )
 from ansible_collections.mapi.resilience.plugins.plugin_utils._presets import (
@@ -57,12 +59,18 @@ class ActionModule(WindowsAction):
         engine = RegistryEngine(host)
         view = EV_VIEWS[args['view']]
         try:
-            # the 32-bit view needs the architecture (one read, or a fact from an earlier task)
-            windows_32bit = engine.windows_32bit() if view == '32' else None
+            windows_32bit, cached = self._placement(engine, host, view)
+            if cached and engine.read_key(view_path(EV_AGENTS_KEY, view, windows_32bit)) is None:
+                # a cached placement that does not find the Agents key is not trusted: ask the host again
+                windows_32bit = engine.windows_32bit(refresh=True)
             probes = [(path, view_path(path, view, bool(windows_32bit))) for path in EV_PROBES]
             engine.locate(probes, 'Enterprise Vault')
         except ENGINE_ERRORS as e:
             return host.finish(failure_result(e, host))
+        if view == '32':
+            root = view_path(EV_ROOT, view, bool(windows_32bit))
+            if host.fact(EV_VIEW_FACT) != root:
+                host.set_fact(EV_VIEW_FACT, root)
 
         path = view_path(EV_AGENTS_KEY, view, bool(windows_32bit))
         desired = desired_values(EV_PROFILE_EXPIRE, args, path, view)
@@ -70,3 +78,19 @@ class ActionModule(WindowsAction):
         result = enforce_as_result(host, desired, create_missing_keys=True, engine=engine)
         result.update(path=path, view=view, view_detail=view_detail(view, windows_32bit))
         return result
+
+    @staticmethod
+    def _placement(engine, host, view):
+        """(windows_32bit, from a fact): where ``view`` is on the host.
+
+        The 32-bit view needs the architecture: the Enterprise Vault root of an earlier run (fact cache), else the
+        architecture fact, else one read. The 64-bit view is the path as written, whatever the architecture.
+        """
+        if view != '32':
+            return None, False
+        roots = dict((view_path(EV_ROOT, '32', bits).lower(), bits) for bits in (False, True))
+        cached = host.fact(EV_VIEW_FACT)
+        if isinstance(cached, str) and cached.lower() in roots:
+            return roots[cached.lower()], True
+        windows_32bit = engine.windows_32bit()
+        return windows_32bit, not engine.arch_from_host

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ansible_collections.mapi.resilience.plugins.plugin_utils._baselines import (
     ADVISORY_OUTCOMES,
+    EXCHANGE_BUILD_FACT,
     EXCHANGE_BUILD_VALUE,
     EXCHANGE_SETUP_KEY,
     EXCHANGE_VIRUSSCAN,
@@ -54,14 +55,9 @@ class ActionModule(WindowsAction):
         version = build = None
         if args['detect_version']:
             try:
-                setup = engine.read_values(EXCHANGE_SETUP_KEY) or {}
-            except ModuleFailed as e:
-                host.warnings.append('could not read the Exchange version: %s' % e)
-                setup = {}
+                build = self._exchange_build(engine, host)
             except ENGINE_ERRORS as e:
                 return failure_result(e, host)
-            found = setup.get(EXCHANGE_BUILD_VALUE)
-            build = found.data if found is not None and found.type == 'REG_DWORD' else None
             version = exchange_version(build)
 
         result = enforce_as_result(host, desired, create_missing_keys=args['create_key'],
@@ -69,6 +65,27 @@ class ActionModule(WindowsAction):
         result.update(path=EXCHANGE_VIRUSSCAN_KEY, exchange_version=version, exchange_build=build,
                       advisories=self._advisories(args, version, build, result, host))
         return result
+
+    @staticmethod
+    def _exchange_build(engine, host):
+        """NewestBuild: from the host fact (a fact cache) when the Information Store key is there, else one read.
+
+        A cached build is used only once the VirusScan key (read anyway) is found: a host without it is asked again
+        in the same run. A build read from the host is returned as a fact, for later runs with a fact cache.
+        """
+        cached = host.fact(EXCHANGE_BUILD_FACT)
+        if exchange_version(cached) is not None and cached > 0 and engine.read_key(EXCHANGE_VIRUSSCAN_KEY) is not None:
+            return cached
+        try:
+            setup = engine.read_values(EXCHANGE_SETUP_KEY) or {}
+        except ModuleFailed as e:
+            host.warnings.append('could not read the Exchange version: %s' % e)
+            return None
+        found = setup.get(EXCHANGE_BUILD_VALUE)
+        build = found.data if found is not None and found.type == 'REG_DWORD' else None
+        if exchange_version(build) is not None:
+            host.set_fact(EXCHANGE_BUILD_FACT, build)
+        return build
 
     @staticmethod
     def _advisories(args, version, build, result, host):

@@ -74,6 +74,11 @@ attributes:
   platform:
     platforms: windows
 notes:
+  - Where the 32-bit view is on the host is returned as host facts in RV(ansible_facts), namely
+    C(mapi_resilience_ev_view) (the Enterprise Vault root key found there) and C(mapi_resilience_windows_arch) (the
+    architecture, when it was read). With a fact cache (C(fact_caching=jsonfile) in ansible.cfg, or "Enable Fact
+    Storage" on an AWX job template) later runs do not read the architecture, so a compliant host costs one read. A cached
+    value that does not find the C(Agents) key is not trusted, and the architecture is read again in the same run.
   - A host without Enterprise Vault fails with a message that names the host and every key looked for.
   - Bad input (a non-integer, a negative number, a value beyond a DWORD, 0 without O(allow_zero), a view that is
     not C(auto), C(32) or C(64)) fails before anything is sent to the host.
@@ -106,6 +111,19 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+ansible_facts:
+  description: What was learnt from the host, for later tasks and, with a fact cache, later runs.
+  returned: when something was read from the host that a later run can reuse
+  type: dict
+  contains:
+    mapi_resilience_ev_view:
+      description: The Enterprise Vault root key in the 32-bit view (view C(auto) or C(32)).
+      type: str
+      sample: HKLM:\SOFTWARE\Wow6432Node\KVS\Enterprise Vault
+    mapi_resilience_windows_arch:
+      description: The host's C(PROCESSOR_ARCHITECTURE) (C(AMD64), C(x86), C(ARM64)), when it was read.
+      type: str
+      sample: AMD64
 path:
   description: The C(Agents) key used.
   returned: success
@@ -121,15 +139,6 @@ view_detail:
   returned: success
   type: str
   sample: 32-bit registry on 32-bit Windows (native path)
-ansible_facts:
-  description: Facts learnt on the host, returned so that later tasks of the run need not read them again.
-  returned: when the architecture was read
-  type: dict
-  contains:
-    mapi_resilience_windows_arch:
-      description: The host's C(PROCESSOR_ARCHITECTURE) (C(AMD64), C(x86), C(ARM64)).
-      type: str
-      sample: AMD64
 msg:
   description: A one-line summary of what drifted and what was (or would be) set.
   returned: always

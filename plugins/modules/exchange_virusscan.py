@@ -100,6 +100,11 @@ attributes:
   platform:
     platforms: windows
 notes:
+  - The Exchange build read from the setup key is returned as the host fact C(mapi_resilience_exchange_build)
+    (RV(ansible_facts)). With a fact cache (C(fact_caching=jsonfile) in ansible.cfg, or "Enable Fact Storage" on an
+    AWX job template) later runs take the version from it and do not read the setup key, so a compliant host
+    costs one read. A cached build is used only when the VirusScan key is found; without it the setup key is read again in
+    the same run. An Exchange upgrade is seen once the cached fact expires (C(fact_caching_timeout)).
   - Bad input (a non-integer, a negative number, a value out of the option's range) fails before anything is sent to
     the host, naming the option and the value.
   - Integers (every integer option of this collection) are YAML integers or strings of decimal digits, such as
@@ -139,6 +144,15 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+ansible_facts:
+  description: What was learnt from the host, for later tasks and, with a fact cache, later runs.
+  returned: when the build was read from the host
+  type: dict
+  contains:
+    mapi_resilience_exchange_build:
+      description: C(NewestBuild) from the setup key.
+      type: int
+      sample: 7638
 path:
   description: The registry key the values live in.
   returned: always

@@ -77,6 +77,8 @@ class Advisory:
 # (SP4 = 2653), 4417-6249 on Exchange 2000 (SP3 = 6249) and 6944-7638 on Exchange 2003 (SP2 = 7638).
 EXCHANGE_SETUP_KEY = 'HKLM:\\SOFTWARE\\Microsoft\\Exchange\\Setup'
 EXCHANGE_BUILD_VALUE = 'NewestBuild'
+# The host fact NewestBuild is returned as: with a fact cache, later runs need not read the setup key again
+EXCHANGE_BUILD_FACT = 'mapi_resilience_exchange_build'
 EXCHANGE_VERSIONS_BY_BUILD = ((4000, '5.5'), (6900, '2000'), (None, '2003'))  # (first build above, version)
 
 EXCHANGE_VIRUSSCAN_ADVISORIES = (
@@ -117,6 +119,9 @@ EV_INSTALL_KEY = EV_ROOT + '\\Install'
 # (the key to be read anyway) is looked for first, then the Install key; reads are shared with the enforcement.
 EV_VIEWS = {'auto': '32', '32': '32', '64': '64'}
 EV_PROBES = (EV_AGENTS_KEY, EV_INSTALL_KEY)
+# The host fact the Enterprise Vault root found in the 32-bit view is returned as (the native path on 32-bit Windows,
+# Wow6432Node on 64-bit Windows): with a fact cache, later runs need not read the architecture again.
+EV_VIEW_FACT = 'mapi_resilience_ev_view'
 EV_PROFILE_EXPIRE = (
     Remediation(
         option='profile_expire', name='ProfileExpire', type='dword', default=1,

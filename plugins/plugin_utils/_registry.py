@@ -404,11 +404,17 @@ class RegistryEngine:
         self.host = host
         self._keys: dict[str, dict[str, tuple[str, FoundValue]] | None] = {}
         self._arch: str | None = None
+        self.arch_from_host = False  # read in this run, not taken from a fact
 
-    def architecture(self) -> str:
-        """The host's PROCESSOR_ARCHITECTURE: a fact from an earlier task of the run, else one read (then a fact)."""
+    def architecture(self, refresh: bool = False) -> str:
+        """The host's PROCESSOR_ARCHITECTURE: a fact from an earlier task or run, else one read (then a fact).
+
+        ``refresh`` reads it from the host whatever the fact says (a cached fact that proved wrong).
+        """
+        if refresh and not self.arch_from_host:
+            self._arch = None
         if self._arch is None:
-            cached = self.host.fact(ARCH_FACT)
+            cached = None if refresh else self.host.fact(ARCH_FACT)
             if isinstance(cached, str) and cached:
                 self._arch = cached
             else:
@@ -418,12 +424,13 @@ class RegistryEngine:
                 if not result.get('exists') or not isinstance(value, str) or not value.strip():
                     raise ArchitectureUnknown(self.host.name, value)
                 self._arch = value.strip()
+                self.arch_from_host = True
                 self.host.set_fact(ARCH_FACT, self._arch)
         return self._arch
 
-    def windows_32bit(self) -> bool:
+    def windows_32bit(self, refresh: bool = False) -> bool:
         """True on 32-bit Windows (x86), which has no WOW64 and no Wow6432Node."""
-        return self.architecture().lower() == 'x86'
+        return self.architecture(refresh).lower() == 'x86'
 
     def read_key(self, path: str) -> dict[str, tuple[str, FoundValue]] | None:
         """{lower-cased name: (name, value)} for every value of ``path`` (names are case-insensitive), or None."""

@@ -24,6 +24,67 @@ def run(args, replies, **kwargs):
 
 ARCH_KEY = 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment'
 ARCH_FACT = 'mapi_resilience_windows_arch'
+EV_VIEW_FACT = 'mapi_resilience_ev_view'
+WOW_ROOT = 'HKLM:\\SOFTWARE\\Wow6432Node\\KVS\\Enterprise Vault'
+NATIVE_ROOT = 'HKLM:\\SOFTWARE\\KVS\\Enterprise Vault'
+
+
+@pytest.mark.parametrize('root, agents', [(NATIVE_ROOT, NATIVE_AGENTS), (WOW_ROOT, WOW_AGENTS)])
+def test_warm_fact_cache_steady_state_is_one_read(root, agents):
+    replies = Replies(key_stat(ProfileExpire=dword(1)))
+    result = run({}, replies, check_mode=True, facts={EV_VIEW_FACT: root})
+    assert replies.calls == [('ansible.windows.win_reg_stat', {'path': agents})]
+    assert result['changed'] is False and result['path'] == agents
+    # nothing learnt from the host: no fact returned (a fact cache's timeout is not renewed by itself)
+    assert 'ansible_facts' not in result
+
+
+def test_warm_fact_cache_drift_is_one_read_and_one_write():
+    replies = Replies(key_stat(ProfileExpire=dword(3)), {'changed': True})
+    result = run({}, replies, facts={EV_VIEW_FACT: WOW_ROOT})
+    assert replies.paths == [WOW_AGENTS, WOW_AGENTS]
+    assert replies.modules == ['ansible.windows.win_reg_stat', 'ansible.windows.win_regedit']
+    assert result['changed'] is True
+
+
+def test_wrong_cached_view_is_probed_again_in_the_same_run():
+    # the cache says Wow6432Node, but the host is 32-bit Windows: no Agents key there, so the architecture is read
+    replies = Replies(NO_KEY, arch_stat('x86'), key_stat(ProfileExpire=dword(3)), {'changed': True})
+    result = run({}, replies, facts={EV_VIEW_FACT: WOW_ROOT, ARCH_FACT: 'AMD64'})
+    assert replies.paths == [WOW_AGENTS, ARCH_KEY, NATIVE_AGENTS, NATIVE_AGENTS]
+    assert replies.calls[-1][0] == 'ansible.windows.win_regedit'
+    assert result['changed'] is True and result['path'] == NATIVE_AGENTS
+    assert result['ansible_facts'] == {ARCH_FACT: 'x86', EV_VIEW_FACT: NATIVE_ROOT}
+
+
+def test_wrong_cached_architecture_is_probed_again_in_the_same_run():
+    replies = Replies(NO_KEY, arch_stat('AMD64'), key_stat(ProfileExpire=dword(1)))
+    result = run({}, replies, check_mode=True, facts={ARCH_FACT: 'x86'})
+    assert replies.paths == [NATIVE_AGENTS, ARCH_KEY, WOW_AGENTS]
+    assert result['changed'] is False and result['path'] == WOW_AGENTS
+    assert result['ansible_facts'] == {ARCH_FACT: 'AMD64', EV_VIEW_FACT: WOW_ROOT}
+
+
+def test_cached_view_confirmed_by_the_install_key_is_kept():
+    # EV is at the cached place but has not made its Agents key yet: the re-probe finds it there again
+    replies = Replies(NO_KEY, arch_stat('AMD64'), key_stat(), {'changed': True})
+    result = run({}, replies, facts={EV_VIEW_FACT: WOW_ROOT})
+    assert replies.paths == [WOW_AGENTS, ARCH_KEY, WOW_INSTALL, WOW_AGENTS]
+    assert result['changed'] is True and result['created_keys'] == [WOW_AGENTS]
+    assert result['ansible_facts'] == {ARCH_FACT: 'AMD64'}
+
+
+@pytest.mark.parametrize('junk', ['HKLM:\\SOFTWARE\\Other', 5, None, ''])
+def test_a_cached_view_that_is_no_ev_root_is_ignored(junk):
+    replies = Replies(arch_stat('AMD64'), key_stat(ProfileExpire=dword(1)))
+    result = run({}, replies, facts={EV_VIEW_FACT: junk})
+    assert replies.paths == [ARCH_KEY, WOW_AGENTS] and result['changed'] is False
+
+
+def test_view_64_ignores_the_cached_view():
+    replies = Replies(key_stat(ProfileExpire=dword(1)))
+    result = run({'view': '64'}, replies, facts={EV_VIEW_FACT: WOW_ROOT})
+    assert replies.paths == [NATIVE_AGENTS] and 'ansible_facts' not in result
 
 
 def test_auto_on_64_bit_windows_reads_twice_and_predicts():
@@ -35,8 +96,8 @@ def test_auto_on_64_bit_windows_reads_twice_and_predicts():
     assert result['view_detail'] == '32-bit registry of 64-bit Windows (Wow6432Node)'
     assert result['values'][0]['status'] == 'data' and result['values'][0]['view'] == '32'
     assert result['diff']['after'] == {WOW_AGENTS: {'ProfileExpire': {'type': 'REG_DWORD', 'data': 1}}}
-    # the architecture is cached for the rest of the run as a host fact
-    assert result['ansible_facts'] == {ARCH_FACT: 'AMD64'}
+    # the architecture and where EV's keys are are returned as host facts (for later tasks, and a fact cache)
+    assert result['ansible_facts'] == {ARCH_FACT: 'AMD64', EV_VIEW_FACT: WOW_ROOT}
 
 
 def test_auto_on_32_bit_windows_uses_the_32_bit_view_at_the_native_path():
@@ -55,7 +116,7 @@ def test_architecture_known_from_an_earlier_task_is_not_read_again(arch, agents)
     replies = Replies(key_stat(ProfileExpire=dword(1)))
     result = run({}, replies, facts={ARCH_FACT: arch})
     assert replies.paths == [agents] and result['changed'] is False
-    assert 'ansible_facts' not in result
+    assert result['ansible_facts'] == {EV_VIEW_FACT: agents.rsplit('\\', 1)[0]}
 
 
 def test_compliant_host_is_not_written():

@@ -15,10 +15,10 @@ from actionrunner import Replies, dword, key_stat, run_action
 KEY = 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIS\\VirusScan'
 
 
-def run(args, replies, check_mode=False, diff=False, detect_version=False):
+def run(args, replies, check_mode=False, diff=False, detect_version=False, facts=None):
     """Run the action; version detection is off unless a test is about it (it adds one read)."""
     return run_action(ActionModule, dict(args, detect_version=detect_version), replies,
-                      check_mode=check_mode, diff=diff, host='exch55')
+                      check_mode=check_mode, diff=diff, host='exch55', facts=facts)
 
 
 def test_compliant_host_gets_one_read_and_no_write():
@@ -175,6 +175,53 @@ def test_regedit_disagreeing_with_the_prediction_is_warned_about():
 
 
 SETUP = 'HKLM:\\SOFTWARE\\Microsoft\\Exchange\\Setup'
+BUILD_FACT = 'mapi_resilience_exchange_build'
+
+
+@pytest.mark.parametrize('check_mode', [True, False])
+def test_warm_fact_cache_steady_state_is_one_read(check_mode):
+    replies = Replies(key_stat(BackgroundScanning=dword(1), OpenRetryDelay=dword(5000)))
+    result = run({}, replies, detect_version=True, check_mode=check_mode, facts={BUILD_FACT: 7638})
+    assert replies.calls == [('ansible.windows.win_reg_stat', {'path': KEY})]
+    assert result['changed'] is False and result['exchange_version'] == '2003' and result['exchange_build'] == 7638
+    assert result['advisories'] and 'is already set on Exchange 2003 (build 7638)' in result['advisories'][0]['message']
+    assert 'ansible_facts' not in result  # nothing learnt from the host
+
+
+def test_warm_fact_cache_drift_is_one_read_and_the_writes():
+    replies = Replies(key_stat(BackgroundScanning=dword(0)), {'changed': True}, {'changed': True})
+    result = run({}, replies, detect_version=True, facts={BUILD_FACT: 2653})
+    assert replies.paths == [KEY, KEY, KEY] and replies.modules.count('ansible.windows.win_reg_stat') == 1
+    assert result['changed'] is True and result['exchange_version'] == '5.5'
+
+
+def test_cached_build_without_the_store_key_is_read_again():
+    # no VirusScan key where the cache says Exchange is: the setup key is asked in the same run
+    replies = Replies({'changed': False, 'exists': False}, key_stat(NewestBuild=dword(6249)))
+    result = run({}, replies, detect_version=True, facts={BUILD_FACT: 7638})
+    assert replies.paths == [KEY, SETUP]
+    assert result['failed'] is True and 'does not exist' in result['msg']
+
+
+def test_cached_build_without_the_store_key_is_read_again_before_creating_it():
+    replies = Replies({'changed': False, 'exists': False}, key_stat(NewestBuild=dword(6249)), {'changed': True},
+                      {'changed': True})
+    result = run({'create_key': True}, replies, detect_version=True, facts={BUILD_FACT: 7638})
+    assert replies.paths == [KEY, SETUP, KEY, KEY]
+    assert result['exchange_version'] == '2000' and result['ansible_facts'] == {BUILD_FACT: 6249}
+
+
+@pytest.mark.parametrize('junk', ['7638', None, True, -1, 0, 'x'])
+def test_a_cached_build_that_is_no_build_number_is_ignored(junk):
+    replies = Replies(key_stat(NewestBuild=dword(6249)), key_stat(BackgroundScanning=dword(1), OpenRetryDelay=dword(5000)))
+    result = run({}, replies, detect_version=True, facts={BUILD_FACT: junk})
+    assert replies.paths == [SETUP, KEY] and result['exchange_version'] == '2000'
+
+
+def test_no_fact_without_version_detection():
+    replies = Replies(key_stat(BackgroundScanning=dword(1), OpenRetryDelay=dword(5000)))
+    result = run({}, replies, facts={BUILD_FACT: 7638})
+    assert replies.paths == [KEY] and result['exchange_version'] is None and 'ansible_facts' not in result
 
 
 @pytest.mark.parametrize('build, version, advised', [(2653, '5.5', False), (6249, '2000', False), (7638, '2003', True)])
@@ -184,6 +231,8 @@ def test_version_detection_costs_one_read_and_advises_on_2003(build, version, ad
     assert replies.calls == [('ansible.windows.win_reg_stat', {'path': SETUP}), ('ansible.windows.win_reg_stat', {'path': KEY})]
     assert result['exchange_version'] == version and result['exchange_build'] == build
     assert bool(result['advisories']) is advised
+    # the build is returned as a host fact, for later runs with a fact cache
+    assert result['ansible_facts'] == {BUILD_FACT: build}
     assert result['changed'] is False  # the advice never changes what is enforced
     # a compliant host: the advice is in the result, but no Ansible warning on every scheduled run
     assert 'warnings' not in result
@@ -224,3 +273,4 @@ def test_missing_setup_key_means_unknown_version():
     replies = Replies({'changed': False, 'exists': False}, key_stat(BackgroundScanning=dword(1), OpenRetryDelay=dword(5000)))
     result = run({}, replies, detect_version=True)
     assert result['exchange_version'] is None and result['advisories'] == []
+    assert 'ansible_facts' not in result  # nothing to cache: the next run reads again

@@ -50,7 +50,7 @@ def test_site_converges_then_repeat_and_check_runs_change_nothing(winsim):
 
 
 def test_exchange_2003_advisory_follows_the_mode_and_warns_only_when_written(winsim):
-    check = winsim.playbook(SITE, '--check', '--limit', 'exchange')
+    check = winsim.playbook(SITE, '--check', '--limit', 'exchange', '-v')  # -v prints the result with the advisory
     text = ' '.join((check.stdout + check.stderr).split())
     # check mode: the advisory is in the report, worded for check mode, and no warning is raised
     assert 'BackgroundScanning = 1 would be enforced on Exchange 2003 (build 7638)' in text
@@ -61,7 +61,7 @@ def test_exchange_2003_advisory_follows_the_mode_and_warns_only_when_written(win
     text = ' '.join((enforce.stdout + enforce.stderr).split())
     assert text.count('[WARNING]: exch2003: BackgroundScanning = 1 was enforced on Exchange 2003 (build 7638)') == 1
     # the scheduled compliance run of a compliant host: advisory in the report, no warning
-    again = winsim.playbook(SITE, '--check', '--limit', 'exchange')
+    again = winsim.playbook(SITE, '--check', '--limit', 'exchange', '-v')
     again_text = ' '.join((again.stdout + again.stderr).split())
     assert 'BackgroundScanning = 1 is already set on Exchange 2003 (build 7638)' in again_text
     assert '[WARNING]: exch2003' not in again_text
@@ -95,7 +95,7 @@ VIRUSSCAN_ID = 'HKLM\\system\\currentcontrolset\\services\\msexchangeis\\virussc
 def test_site_with_purge_converges_and_keeps_what_exchange_virusscan_manages(winsim):
     first = winsim.playbook(SITE, '--limit', 'exch55,exch2000', '-e', 'registry_baseline_purge=true')
     assert recap(first.stdout)['exch55']['changed'] >= 1
-    second = winsim.playbook(SITE, '--limit', 'exch55,exch2000', '-e', 'registry_baseline_purge=true')
+    second = winsim.playbook(SITE, '--limit', 'exch55,exch2000', '-e', 'registry_baseline_purge=true', '-v')
     assert all(recap(second.stdout)[h]['changed'] == 0 for h in ('exch55', 'exch2000')), second.stdout[-3000:]
     assert 'kept (managed by mapi.resilience.exchange_virusscan)' in second.stdout
     for host in ('exch55', 'exch2000'):
