@@ -174,8 +174,10 @@ def look_at_html_in_headless_chromium(fresh, tmp_path):
     if not browser:
         message = ('!!! Chromium is not installed: the HTML report was NOT looked at (apt-get install -y chromium; '
                    '.ci/run installs it) !!!')
-        if os.environ.get('CI'):
+        # CI installs Chromium (.ci/run); it is skipped there only when that install failed, and says why
+        if os.environ.get('CI') and not os.environ.get('MAPI_RESILIENCE_NO_CHROMIUM'):
             pytest.fail(message)
+        message += ' ' + os.environ.get('MAPI_RESILIENCE_NO_CHROMIUM', '')
         pywarnings.warn(message)
         pytest.skip(message)
     page = (out / 'compliance.html').resolve().as_uri()
