@@ -12,6 +12,7 @@ from __future__ import annotations
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.mapi.resilience.plugins.plugin_utils import _ev_schedule as ev
+from ansible_collections.mapi.resilience.plugins.plugin_utils._offpeak import Window, WindowError
 from ansible_collections.mapi.resilience.plugins.plugin_utils._services import (
     ServiceEngine,
     ServicePlanError,
@@ -48,24 +49,24 @@ class ActionModule(WindowsAction):
             for option in ('timeout', 'poll_interval'):
                 if args[option] < 1:
                     raise ev.ScheduleError('option %s: %r must be at least 1 (seconds)' % (option, args[option]))
-            window = ev.check_range('window', args['window']) if args['window'] else None
-            avoid = [ev.check_range('avoid[%d]' % i, item) for i, item in enumerate(args['avoid'])]
-        except ev.ScheduleError as e:
+            window = Window('window', args['window']) if args['window'] else None
+            avoid = [Window('avoid[%d]' % i, item) for i, item in enumerate(args['avoid'])]
+        except (ev.ScheduleError, WindowError) as e:
             raise AnsibleActionFail(str(e)) from None
 
         # the time checks come first: a refused or deferred run sends nothing to the host
         for item in avoid:
-            now = ev.now_in(item['timezone'])
-            if ev.in_range(now, item):
+            now = item.now()
+            if item.contains(now):
                 return {'failed': True, 'changed': False, 'refused': True,
                         'msg': 'refused: it is %s %s, inside the window to avoid %s-%s (backup or archiving); '
-                               'nothing was sent' % (now.strftime('%H:%M'), item['timezone'], item['start'], item['end'])}
+                               'nothing was sent' % (now.strftime('%H:%M'), item.timezone, item.spec['start'], item.spec['end'])}
         if window is not None:
-            now = ev.now_in(window['timezone'])
-            if not ev.in_range(now, window):
-                return {'changed': False, 'deferred': True, 'window_opens': ev.next_opening(now, window),
+            now = window.now()
+            if not window.contains(now):
+                return {'changed': False, 'deferred': True, 'window_opens': window.next_opening(now).isoformat(),
                         'msg': 'deferred: it is %s %s, outside the window %s-%s; nothing was sent' % (
-                            now.strftime('%H:%M'), window['timezone'], window['start'], window['end'])}
+                            now.strftime('%H:%M'), window.timezone, window.spec['start'], window.spec['end'])}
 
         host = WindowsHost(self, task_vars or {})
         engine = ServiceEngine(host, timeout=args['timeout'], poll_interval=args['poll_interval'])

@@ -18,6 +18,7 @@ from ansible_collections.mapi.resilience.plugins.plugin_utils._baselines import 
     EXCHANGE_SETUP_KEY,
     exchange_version,
 )
+from ansible_collections.mapi.resilience.plugins.plugin_utils._offpeak import Window, WindowError
 from ansible_collections.mapi.resilience.plugins.plugin_utils._registry import (
     REG_EDIT,
     RegistryEngine,
@@ -53,11 +54,6 @@ from ansible_collections.mapi.resilience.plugins.plugin_utils._windows import (
     WindowsHost,
 )
 
-try:
-    from zoneinfo import ZoneInfo
-except ImportError:  # pragma: no cover - Python < 3.9 is not a supported controller
-    ZoneInfo = None  # type: ignore[assignment,misc]
-
 SLURP = 'ansible.windows.slurp'
 WIN_STAT = 'ansible.windows.win_stat'
 
@@ -86,55 +82,8 @@ ARGUMENT_SPEC = dict(
     store_files={'type': 'list', 'elements': 'str'},
 )
 
-TIME_RE = re.compile(r'^([01]?\d|2[0-3]):([0-5]\d)$')
-
-
 def _bad(option: str, value: t.Any, expected: str) -> AnsibleActionFail:
     return AnsibleActionFail(str(RegistryInputError(option, value, expected)))
-
-
-def parse_time(option: str, value: t.Any) -> datetime.time:
-    match = TIME_RE.match(str(value)) if isinstance(value, str) else None
-    if not match:
-        raise _bad(option, value, 'a time of day HH:MM from 00:00 to 23:59')
-    return datetime.time(int(match.group(1)), int(match.group(2)))
-
-
-def parse_zone(option: str, value: t.Any) -> t.Any:
-    if ZoneInfo is None:
-        raise AnsibleActionFail('option %s: the controller has no zoneinfo module (Python 3.9 or later is needed)' % option)
-    try:
-        if not isinstance(value, str) or not value or value.startswith(('/', '.')) or '..' in value:
-            raise ValueError(value)
-        return ZoneInfo(value)
-    except (ValueError, KeyError, OSError) as e:
-        raise _bad(option, value, 'an IANA time zone name such as Europe/Berlin (from the system tz database or the '
-                   'tzdata package)') from e
-
-
-class Window:
-    """An off-peak window [start, end) in a time zone; it may cross midnight."""
-
-    def __init__(self, spec: dict[str, t.Any]) -> None:
-        self.start = parse_time('window.start', spec.get('start'))
-        self.end = parse_time('window.end', spec.get('end'))
-        if self.start == self.end:
-            raise _bad('window.end', spec.get('end'), 'a time different from window.start (%s)' % spec.get('start'))
-        self.zone = parse_zone('window.timezone', spec.get('timezone') or 'UTC')
-        self.spec = dict(start=spec.get('start'), end=spec.get('end'), timezone=spec.get('timezone') or 'UTC')
-
-    def contains(self, now: datetime.datetime) -> bool:
-        local = now.astimezone(self.zone).time().replace(second=0, microsecond=0)
-        if self.start < self.end:
-            return self.start <= local < self.end
-        return local >= self.start or local < self.end
-
-    def next_opening(self, now: datetime.datetime) -> datetime.datetime:
-        local = now.astimezone(self.zone)
-        opening = datetime.datetime.combine(local.date(), self.start, tzinfo=self.zone)
-        if opening <= local:
-            opening = datetime.datetime.combine(local.date() + datetime.timedelta(days=1), self.start, tzinfo=self.zone)
-        return opening
 
 
 class SignatureMissing(Exception):
@@ -188,7 +137,10 @@ def validate(args: dict[str, t.Any]) -> tuple[t.Any, str, Window | None]:
     for i, path in enumerate(args.get('store_files') or []):
         if not re.match(r'^([A-Za-z]:\\|\\\\)', path):
             raise _bad('store_files[%d]' % i, path, 'an absolute Windows path')
-    window = Window(args['window']) if args.get('window') else None
+    try:
+        window = Window('window', args['window']) if args.get('window') else None
+    except WindowError as e:
+        raise AnsibleActionFail(str(e)) from None
     return sources, label, window
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.mapi.resilience.plugins.action.exchange_store_restart import ActionModule, Window
+from ansible_collections.mapi.resilience.plugins.action.exchange_store_restart import ActionModule
 
 from actionrunner import NO_KEY, Replies, key_stat, run_action
 
@@ -63,25 +63,6 @@ def test_signature_source_is_required_and_exclusive(args):
     with pytest.raises(AnsibleActionFail, match='product|signature_source'):
         run(args, replies)
     assert replies.calls == []
-
-
-def at(text, zone='UTC'):
-    from zoneinfo import ZoneInfo
-    return datetime.datetime.strptime(text, '%Y-%m-%d %H:%M').replace(tzinfo=ZoneInfo(zone))
-
-
-def test_window_across_midnight_and_time_zones():
-    window = Window({'start': '23:00', 'end': '02:30', 'timezone': 'Europe/Berlin'})
-    assert window.contains(at('2026-11-24 22:30'))  # 23:30 in Berlin (UTC+1)
-    assert window.contains(at('2026-11-25 01:29'))  # 02:29 in Berlin
-    assert not window.contains(at('2026-11-25 01:30'))  # 02:30: the end is excluded
-    assert not window.contains(at('2026-11-24 12:00'))
-    opens = window.next_opening(at('2026-11-24 12:00'))
-    assert opens.isoformat() == '2026-11-24T23:00:00+01:00'
-    assert window.next_opening(at('2026-11-24 22:30')).isoformat() == '2026-11-25T23:00:00+01:00'
-    summer = Window({'start': '01:00', 'end': '05:00', 'timezone': 'Europe/Berlin'})
-    assert summer.contains(at('2026-07-01 23:30'))  # 01:30 in Berlin (UTC+2)
-    assert not summer.contains(at('2026-01-01 23:30'))  # 00:30 in Berlin (UTC+1)
 
 
 def test_nothing_due_is_two_reads_and_no_change():

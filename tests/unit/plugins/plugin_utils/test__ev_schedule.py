@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The EV daily restart's schedule: validation, the task, the rrule, compliance and time windows."""
+"""The EV daily restart's schedule: validation, the task, the rrule, and compliance (the time windows: test__offpeak.py)."""
 
 from __future__ import annotations
 
@@ -149,35 +149,3 @@ def test_no_task_wanted(mode, state):
     assert ev.evaluate(opts(mode=mode, state=state), {'task_exists': False}, NOW)['compliant']
     stray = ev.evaluate(opts(mode=mode, state=state), stat(), NOW)
     assert not stray['compliant'] and 'exists although' in stray['problems'][0]
-
-
-# ---------------------------------------------------------------- windows
-
-def at(hour, minute):
-    return datetime.datetime(2026, 11, 24, hour, minute, tzinfo=datetime.timezone.utc)
-
-
-@pytest.mark.parametrize('start, end, hour, minute, inside', [
-    ('01:00', '08:00', 0, 59, False), ('01:00', '08:00', 1, 0, True), ('01:00', '08:00', 7, 59, True),
-    ('01:00', '08:00', 8, 0, False), ('22:00', '02:00', 23, 0, True), ('22:00', '02:00', 1, 59, True),
-    ('22:00', '02:00', 2, 0, False), ('22:00', '02:00', 21, 59, False),
-])
-def test_in_range_may_cross_midnight(start, end, hour, minute, inside):
-    assert ev.in_range(at(hour, minute), {'start': start, 'end': end}) is inside
-
-
-def test_next_opening():
-    assert ev.next_opening(at(9, 0), {'start': '01:00'}) == '2026-11-25T01:00:00+00:00'
-    assert ev.next_opening(at(0, 30), {'start': '01:00'}) == '2026-11-24T01:00:00+00:00'
-
-
-@pytest.mark.parametrize('item, words', [
-    ({'start': '25:00', 'end': '05:00', 'timezone': 'UTC'}, "option window.start: '25:00'"),
-    ({'start': '01:00', 'end': '5', 'timezone': 'UTC'}, "option window.end: '5'"),
-    ({'start': '01:00', 'end': '01:00', 'timezone': 'UTC'}, 'option window: start and end are both 01:00'),
-    ({'start': '01:00', 'end': '05:00', 'timezone': 'Nowhere/City'}, "option window.timezone: 'Nowhere/City'"),
-])
-def test_bad_range(item, words):
-    with pytest.raises(ev.ScheduleError) as e:
-        ev.check_range('window', item)
-    assert words in str(e.value)
