@@ -90,13 +90,16 @@ def test_events_from_the_simulated_log(winsim, tmp_path):
 
 
 def test_missing_log_and_check_mode(winsim, tmp_path):
-    absent, = run_tasks(winsim, tmp_path, 'contract', [
-        events_task(LogName='Enterprise Vault', EventId=[3230], SinceHours=24)], '--check')
+    absent, system = run_tasks(winsim, tmp_path, 'contract', [
+        events_task(LogName='Enterprise Vault', EventId=[3230], SinceHours=24),
+        events_task(LogName='system', EventId=[3230], SinceHours=24)], '--check')
     # the script declares SupportsShouldProcess: it runs in check mode (under -WhatIf) and reports no change
     assert absent['changed'] is False and 'msg' not in absent
     assert absent['result'] == dict(absent['result'], log_exists=False, count=0, count_by_id={}, newest=None)
+    # a host with no declared logs still has the classic ones, as every Windows host does
+    assert system['result'] == dict(system['result'], log_exists=True, count=0, count_by_id={}, newest=None)
     calls = winsim.calls('contract')
-    assert len(calls) == 1 and calls[0]['check_mode'] and calls[0]['module'] == 'ansible.windows.win_powershell'
+    assert len(calls) == 2 and all(c['check_mode'] and c['module'] == 'ansible.windows.win_powershell' for c in calls)
 
 
 def test_parameter_binding_errors_fail_like_the_real_module(winsim, tmp_path):

@@ -15,7 +15,8 @@ cannot run it. Known scripts:
   ``eventlog: {<log>: [{id, instance_id, time, source, message}, ...]}``. ``time`` is absolute ISO 8601
   (``2026-11-24T10:00:00Z``) or relative to now (``-2h``, ``-30m``, ``-3d``, ``-90s``); ``instance_id``
   is the 32-bit value a legacy source stores (its low 16 bits are the event ID); log names compare
-  without regard to case. Parameters bind as PowerShell binds them to the script's ``param`` block
+  without regard to case. Every host has the classic logs (``STANDARD_LOGS``: Application, Security,
+  System), empty unless ``eventlog`` declares them, as every Windows host has them; any other log is absent. Parameters bind as PowerShell binds them to the script's ``param`` block
   (names case-insensitive, unique prefixes, ``[int]`` conversion); a binding error fails the module
   with ``failed: true``, an error record and no ``msg``, as the real module reports a script failure.
 
@@ -184,6 +185,10 @@ def iso_o(stamp):
     return stamp.strftime('%Y-%m-%dT%H:%M:%S.') + '%07d' % (stamp.microsecond * 10) + 'Z'
 
 
+# The logs every Windows host has (Get-WinEvent -ListLog Application, Security, System), events or not.
+STANDARD_LOGS = ('Application', 'Security', 'System')
+
+
 def ev_events(state, args):
     """The ev_mapi_health event script over the host's simulated event logs."""
     now = now_utc()
@@ -196,7 +201,10 @@ def ev_events(state, args):
                           'System.Management.Automation.MethodInvocationException', 'ArgumentOutOfRangeException',
                           category='NotSpecified')
     out = {'log_exists': False, 'since': iso_o(since), 'count': 0, 'count_by_id': {}, 'newest': None}
-    logs = state.get('eventlog') or {}
+    logs = dict.fromkeys(STANDARD_LOGS, [])
+    for declared, events in (state.get('eventlog') or {}).items():
+        logs.pop(next((n for n in logs if n.lower() == declared.lower()), None), None)
+        logs[declared] = events
     name = next((n for n in logs if n.lower() == (args['LogName'] or '').lower()), None)
     if name is None:
         return out
