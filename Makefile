@@ -30,7 +30,7 @@ help:
 	@echo "make demo   - set up, reset the simulated estate, check / enforce / re-run site.yml, ..., then the compliance report"
 	@echo "make test   - set up, then sanity, unit and contract tests, ansible-lint, molecule and the ansible-core matrix"
 	@echo "make units  - every pytest test on the main .venv (ansible-core 2.19), in parallel"
-	@echo "make bench  - site.yml against the naive playbook on N simulated hosts (N=500 PAIRS=3 FORKS=10; about 2 h on 2 CPUs)"
+	@echo "make bench  - site.yml against the naive playbook on N simulated hosts (N=500 PAIRS=3 FORKS=10; 1.5 to 2 h on 2 CPUs)"
 	@echo "make matrix - unit tests and the simulated site.yml runs on ansible-core 2.16, 2.17 and 2.18 (tox)"
 
 $(BIN)/.installed: requirements.txt requirements-test.txt
