@@ -82,6 +82,7 @@ ARGUMENT_SPEC = dict(
     store_files={'type': 'list', 'elements': 'str'},
 )
 
+
 def _bad(option: str, value: t.Any, expected: str) -> AnsibleActionFail:
     return AnsibleActionFail(str(RegistryInputError(option, value, expected)))
 

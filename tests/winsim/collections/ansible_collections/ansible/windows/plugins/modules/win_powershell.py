@@ -16,9 +16,10 @@ cannot run it. Known scripts:
   (``2026-11-24T10:00:00Z``) or relative to now (``-2h``, ``-30m``, ``-3d``, ``-90s``); ``instance_id``
   is the 32-bit value a legacy source stores (its low 16 bits are the event ID); log names compare
   without regard to case. Every host has the classic logs (``STANDARD_LOGS``: Application, Security,
-  System), empty unless ``eventlog`` declares them, as every Windows host has them; any other log is absent. Parameters bind as PowerShell binds them to the script's ``param`` block
-  (names case-insensitive, unique prefixes, ``[int]`` conversion); a binding error fails the module
-  with ``failed: true``, an error record and no ``msg``, as the real module reports a script failure.
+  System), empty unless ``eventlog`` declares them, as every Windows host has them; any other log is absent.
+  Parameters bind as PowerShell binds them to the script's ``param`` block (names case-insensitive,
+  unique prefixes, ``[int]`` conversion); a binding error fails the module with ``failed: true``, an
+  error record and no ``msg``, as the real module reports a script failure.
 
 The mutual exclusions inside ``sensitive_parameters`` are AnsibleModule's checks, whose message joins the
 names with ``|`` where Ansible.Basic writes ``, ``.
